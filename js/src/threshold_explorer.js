@@ -1,0 +1,425 @@
+// ThresholdExplorer front end. Everything a person can change (threshold, money per
+// outcome, presets) is recomputed here from the synced exact curve: no kernel round trip.
+import { h, svg, setChildren, isolateKeys, listen } from "./shared/dom.js";
+import { money, count, inHundred, threshold as fmtThreshold } from "./shared/format.js";
+import {
+  OUTCOMES,
+  readCurve,
+  nearestIndex,
+  countsAt,
+  casesAt,
+  per100,
+  valuePer100,
+  bestIndex,
+  breakEven,
+} from "./shared/curve.js";
+
+// Okabe–Ito colours, each with its own shape: readable without colour vision.
+export const STYLE = {
+  tp: { color: "#0072B2", shape: "circle" },
+  fp: { color: "#E69F00", shape: "triangle" },
+  fn: { color: "#D55E00", shape: "cross" },
+  tn: { color: "#8C96A0", shape: "square" },
+};
+
+const ICON = 22; // px per icon cell in the 10×10 array
+
+/** SVG path for an icon of `shape` centred in a cell at (x, y). */
+export function iconPath(shape, x, y, r = 7.5) {
+  const cx = x + ICON / 2;
+  const cy = y + ICON / 2;
+  switch (shape) {
+    case "circle":
+      return `M${cx - r},${cy}a${r},${r} 0 1,0 ${2 * r},0a${r},${r} 0 1,0 ${-2 * r},0Z`;
+    case "triangle":
+      return `M${cx},${cy - r}L${cx + r},${cy + r * 0.8}L${cx - r},${cy + r * 0.8}Z`;
+    case "cross": {
+      const a = r * 0.95;
+      const b = r * 0.32;
+      return (
+        `M${cx - a},${cy - a + b}L${cx - a + b},${cy - a}L${cx},${cy - b}L${cx + a - b},${cy - a}` +
+        `L${cx + a},${cy - a + b}L${cx + b},${cy}L${cx + a},${cy + a - b}L${cx + a - b},${cy + a}` +
+        `L${cx},${cy + b}L${cx - a + b},${cy + a}L${cx - a},${cy + a - b}L${cx - b},${cy}Z`
+      );
+    }
+    default:
+      return `M${cx - r * 0.85},${cy - r * 0.85}h${1.7 * r}v${1.7 * r}h${-1.7 * r}Z`;
+  }
+}
+
+function labelFor(labels, key, n) {
+  const pair = labels[key];
+  if (Array.isArray(pair)) return n === 1 ? pair[0] : pair[1];
+  return String(pair ?? key);
+}
+
+function capitalise(s) {
+  return s ? s[0].toUpperCase() + s.slice(1) : s;
+}
+
+/** "Of every 100 applicants: 4 defaults we avoid, …" — same as core.labels.frequency_sentence. */
+export function sentence(p100, labels, noun) {
+  const parts = OUTCOMES.map((k) => `${p100[k]} ${labelFor(labels, k, p100[k])}`);
+  return `Of every 100 ${noun}: ${parts[0]}, ${parts[1]}, ${parts[2]} and ${parts[3]}.`;
+}
+
+/** Everything shown at grid index i, computed from the model's state. */
+export function figuresAt(state, i) {
+  const { curve, payoff } = state;
+  const counts = countsAt(curve, i);
+  const p100 = per100(counts);
+  const value = payoff ? valuePer100(counts, payoff) : null;
+  return { i, t: curve.thresholds[i], counts, cases: casesAt(curve, i), p100, value };
+}
+
+function readState(model) {
+  const curve = readCurve(model.get("curve"));
+  const t = model.get("threshold");
+  return {
+    curve,
+    t,
+    i: nearestIndex(curve, t),
+    payoff: model.get("payoff") || null,
+    currency: model.get("currency") || "USD",
+    locale: model.get("locale") || "en-US",
+    noun: model.get("noun") || "cases",
+    labels: model.get("labels") || {},
+    population: model.get("population"),
+    presets: model.get("presets") || [],
+    marks: model.get("marked_cases") || [],
+    isProbability: Boolean(model.get("is_probability")),
+    title: model.get("title") || "",
+    minCases: Number(model.get("min_cases") ?? 30),
+  };
+}
+
+/** How the cut-off reads to a person: "15 in 100" for probabilities, else the score. */
+function cutoffText(state, t) {
+  return state.isProbability ? inHundred(t, state.locale) : fmtThreshold(t, state.locale);
+}
+
+function ruleText(state, t) {
+  const score = state.labels.score || "score";
+  const verb = capitalise(state.labels.flag || "flag");
+  return `${verb} when ${score} is at least ${cutoffText(state, t)}`;
+}
+
+function render({ model, el }) {
+  const root = h("div", { class: "ew-threshold-explorer", role: "group" });
+  const cleanups = [isolateKeys(root)];
+  el.replaceChildren(root);
+
+  // Static skeleton; every update only changes text and attributes.
+  const title = h("div", { class: "ew-title" });
+  const headline = h("div", { class: "ew-headline", "data-testid": "headline", "aria-live": "polite" });
+  const sentenceEl = h("p", { class: "ew-sentence", "data-testid": "sentence" });
+  const ruleEl = h("span", { class: "ew-rule", "data-testid": "threshold-value" });
+  const slider = h("input", {
+    type: "range",
+    class: "ew-slider",
+    min: "0",
+    step: "1",
+    "data-testid": "threshold-slider",
+  });
+  const presetBar = h("div", { class: "ew-presets", role: "group", "aria-label": "Preset cut-offs" });
+  const icons = svg("svg", {
+    class: "ew-icons",
+    viewBox: `0 0 ${ICON * 10} ${ICON * 10}`,
+    role: "img",
+    "data-testid": "icon-array",
+  });
+  const iconPaths = [];
+  for (let k = 0; k < 100; k++) {
+    const p = svg("path", {});
+    iconPaths.push(p);
+    icons.append(p);
+  }
+  const grid = h("div", { class: "ew-grid", "data-testid": "outcome-grid" });
+  const chart = h("div", { class: "ew-chart" });
+  const marksEl = h("ul", { class: "ew-marks", "data-testid": "marked-cases" });
+  const warning = h("p", { class: "ew-warning", role: "status", "data-testid": "warning" });
+  const detailsBody = h("dl", { class: "ew-details-body" });
+  const details = h("details", { class: "ew-details" }, h("summary", { text: "Technical detail" }), detailsBody);
+
+  root.append(
+    title,
+    headline,
+    sentenceEl,
+    h("div", { class: "ew-controls" }, h("label", { class: "ew-slider-label" }, ruleEl, slider), presetBar),
+    h("div", { class: "ew-body" }, h("div", { class: "ew-icons-wrap" }, icons), grid),
+    chart,
+    marksEl,
+    warning,
+    details,
+  );
+
+  let state = readState(model);
+  let lastIcons = "";
+  let chartCache = null;
+
+  function setIndex(i) {
+    const t = state.curve.thresholds[i];
+    if (t === undefined || t === model.get("threshold")) return;
+    model.set("threshold", t);
+    model.save_changes();
+  }
+
+  slider.addEventListener("input", () => setIndex(Number(slider.value)));
+
+  function setPayoff(key, value) {
+    const payoff = { ...(state.payoff || { tp: 0, fp: 0, fn: 0, tn: 0 }) };
+    payoff[key] = value;
+    model.set("payoff", payoff);
+    model.save_changes();
+  }
+
+  function buildGrid() {
+    const rows = [
+      [state.labels.flagged || "Flagged", ["tp", "fp"]],
+      [state.labels.not_flagged || "Not flagged", ["fn", "tn"]],
+    ];
+    const cells = {};
+    const children = [];
+    for (const [rowTitle, keys] of rows) {
+      children.push(h("div", { class: "ew-row-title", text: rowTitle }));
+      for (const k of keys) {
+        const number = h("span", { class: "ew-cell-number", "data-testid": `per100-${k}` });
+        const label = h("span", { class: "ew-cell-label" });
+        const marker = svg(
+          "svg",
+          { class: "ew-cell-icon", viewBox: `0 0 ${ICON} ${ICON}`, "aria-hidden": "true" },
+          svg("path", { d: iconPath(STYLE[k].shape, 0, 0), fill: STYLE[k].color }),
+        );
+        const moneyOut = h("span", { class: "ew-cell-money", "data-testid": `money-${k}` });
+        let input = null;
+        if (state.payoff) {
+          input = h("input", {
+            type: "number",
+            step: "any",
+            class: "ew-payoff-input",
+            "data-testid": `payoff-${k}`,
+            value: String(state.payoff[k] ?? 0),
+          });
+          input.addEventListener("change", () => {
+            const v = Number(input.value);
+            if (input.value.trim() !== "" && Number.isFinite(v)) setPayoff(k, v);
+            else input.value = String(state.payoff[k] ?? 0);
+          });
+        }
+        const moneyRow = input
+          ? h("label", { class: "ew-cell-payoff" }, h("span", { text: "Each: " }), input, moneyOut)
+          : null;
+        cells[k] = { number, label, moneyOut, input };
+        children.push(
+          h("div", { class: `ew-cell ew-cell-${k}` }, h("div", { class: "ew-cell-head" }, marker, number), label, moneyRow),
+        );
+      }
+    }
+    setChildren(grid, children);
+    return cells;
+  }
+
+  let cells = buildGrid();
+
+  function buildPresets() {
+    const buttons = [];
+    for (const p of state.presets) {
+      if (p.id === "best_value" && !state.payoff) continue;
+      const b = h("button", { type: "button", class: "ew-preset", "data-testid": `preset-${p.id}`, title: p.help, text: p.label });
+      b.addEventListener("click", () => {
+        const i = p.id === "best_value" ? bestIndex(state.curve, state.payoff) : nearestIndex(state.curve, p.threshold);
+        setIndex(i);
+      });
+      buttons.push(b);
+    }
+    setChildren(presetBar, buttons);
+  }
+  buildPresets();
+
+  function drawChart(f, best) {
+    if (!state.payoff) {
+      setChildren(chart);
+      return;
+    }
+    const W = 420;
+    const H = 120;
+    const pad = { l: 8, r: 8, t: 10, b: 18 };
+    const { thresholds } = state.curve;
+    const n = thresholds.length;
+    if (!chartCache || chartCache.curve !== state.curve || chartCache.payoff !== state.payoff) {
+      const values = new Float64Array(n);
+      for (let i = 0; i < n; i++) values[i] = valuePer100(countsAt(state.curve, i), state.payoff);
+      chartCache = { curve: state.curve, payoff: state.payoff, values };
+    }
+    const { values } = chartCache;
+    const lo = Math.min(0, ...values);
+    const hi = Math.max(0, ...values);
+    const t0 = thresholds[0];
+    const t1 = thresholds[n - 1];
+    const x = (t) => pad.l + ((t - t0) / (t1 - t0 || 1)) * (W - pad.l - pad.r);
+    const y = (v) => pad.t + (1 - (v - lo) / (hi - lo || 1)) * (H - pad.t - pad.b);
+    let d = "";
+    for (let i = 0; i < n; i++) d += `${i ? "L" : "M"}${x(thresholds[i]).toFixed(1)},${y(values[i]).toFixed(1)}`;
+    const plot = svg(
+      "svg",
+      { viewBox: `0 0 ${W} ${H}`, class: "ew-chart-svg", role: "img", "aria-label": "Money per 100 at each cut-off" },
+      svg("line", { x1: pad.l, x2: W - pad.r, y1: y(0), y2: y(0), class: "ew-zero" }),
+      svg("path", { d, class: "ew-value-line" }),
+      svg("line", { x1: x(f.t), x2: x(f.t), y1: pad.t, y2: H - pad.b, class: "ew-now" }),
+      svg("circle", { cx: x(thresholds[best]), cy: y(values[best]), r: 5, class: "ew-best-dot" }),
+      svg("text", { x: pad.l, y: H - 4, class: "ew-axis", text: `${ruleText(state, t0).split(" is at least")[0]}: low cut-off` }),
+      svg("text", { x: W - pad.r, y: H - 4, class: "ew-axis", "text-anchor": "end", text: "high cut-off" }),
+    );
+    const be = state.isProbability ? breakEven(state.payoff) : null;
+    const bestText = `Best value: ${money(values[best], state.currency, state.locale)} per 100 ${state.noun} when you ${state.labels.flag || "flag"} at ${cutoffText(state, thresholds[best])} or more.`;
+    const beText =
+      be === null
+        ? null
+        : `Break-even: acting on a case pays when its ${state.labels.score || "score"} is above about ${inHundred(be, state.locale)}.`;
+    setChildren(
+      chart,
+      h("div", { class: "ew-chart-title", text: `Money per 100 ${state.noun} at each cut-off (● best, │ now)` }),
+      plot,
+      h("p", { class: "ew-best", "data-testid": "best" , text: bestText }),
+      beText ? h("p", { class: "ew-break-even", "data-testid": "break-even", text: beText }) : null,
+    );
+  }
+
+  function update() {
+    const i = state.i;
+    if (i < 0) return;
+    const f = figuresAt(state, i);
+    root.setAttribute("data-threshold", String(f.t));
+    title.textContent = state.title;
+    title.hidden = !state.title;
+    slider.max = String(state.curve.thresholds.length - 1);
+    slider.value = String(i);
+    const rule = ruleText(state, f.t);
+    slider.setAttribute("aria-label", `Cut-off: ${rule}`);
+    slider.setAttribute("aria-valuetext", rule);
+    ruleEl.textContent = rule;
+
+    // Business implication first: the money, then the people.
+    if (f.value !== null) {
+      const verb = f.value >= 0 ? "Earns" : "Costs";
+      const amount = money(Math.abs(f.value), state.currency, state.locale);
+      const children = [
+        h("span", { class: "ew-money-main", "data-testid": "value-per-100", text: `${verb} ${amount}` }),
+        h("span", { class: "ew-money-unit", text: ` per 100 ${state.noun}` }),
+      ];
+      if (state.population) {
+        const total = (f.value * state.population) / 100;
+        children.push(
+          h("span", {
+            class: "ew-money-pop",
+            "data-testid": "value-population",
+            text: ` · about ${money(Math.abs(total), state.currency, state.locale)} ${total >= 0 ? "earned" : "lost"} for ${count(state.population, state.locale)} ${state.noun}`,
+          }),
+        );
+      }
+      setChildren(headline, children);
+      headline.hidden = false;
+    } else {
+      setChildren(headline);
+      headline.hidden = true;
+    }
+    const text = sentence(f.p100, state.labels, state.noun);
+    sentenceEl.textContent = text;
+    icons.setAttribute("aria-label", text);
+
+    for (const k of OUTCOMES) {
+      const c = cells[k];
+      c.number.textContent = String(f.p100[k]);
+      c.label.textContent = labelFor(state.labels, k, f.p100[k]);
+      if (state.payoff) {
+        const per = (Number(state.payoff[k] || 0) * f.counts[k]) / (f.counts.tp + f.counts.fp + f.counts.fn + f.counts.tn) * 100;
+        c.moneyOut.textContent = ` → ${per < 0 ? "−" : ""}${money(Math.abs(per), state.currency, state.locale)} per 100`;
+        if (c.input && document.activeElement !== c.input) c.input.value = String(state.payoff[k] ?? 0);
+      }
+    }
+
+    const key = OUTCOMES.map((k) => f.p100[k]).join(",");
+    if (key !== lastIcons) {
+      lastIcons = key;
+      let n = 0;
+      for (const k of OUTCOMES) {
+        for (let j = 0; j < f.p100[k]; j++, n++) {
+          const x = (n % 10) * ICON;
+          const y = Math.floor(n / 10) * ICON;
+          const p = iconPaths[n];
+          p.setAttribute("d", iconPath(STYLE[k].shape, x, y));
+          p.setAttribute("fill", STYLE[k].color);
+          p.setAttribute("data-outcome", k);
+        }
+      }
+    }
+
+    drawChart(f, state.payoff ? bestIndex(state.curve, state.payoff) : -1);
+
+    const markItems = state.marks.map((m) => {
+      const flagged = m.score >= f.t;
+      const verb = state.labels.flag || "flag";
+      const decision = flagged ? (state.labels.flagged || "Flagged").toLowerCase() : (state.labels.not_flagged || "Not flagged").toLowerCase();
+      const scoreText = state.isProbability ? `${state.labels.score || "score"} ${inHundred(m.score, state.locale)}` : `score ${fmtThreshold(m.score, state.locale)}`;
+      return h(
+        "li",
+        { class: flagged ? "ew-mark ew-mark-flagged" : "ew-mark" },
+        h("strong", { text: String(m.label) }),
+        ` (${scoreText}): ${decision} at this cut-off`,
+        flagged ? "" : ` — we would not ${verb} it`,
+      );
+    });
+    setChildren(marksEl, markItems);
+    marksEl.hidden = markItems.length === 0;
+
+    const warn = [];
+    const c = f.cases;
+    const nPos = state.curve.nPos;
+    const nNeg = state.curve.nNeg;
+    const minC = state.minCases;
+    if (nPos < minC || nNeg < minC) {
+      warn.push(`These figures rest on few cases (${count(nPos)} of one kind, ${count(nNeg)} of the other): they could be far off.`);
+    }
+    const flaggedCases = c.tp + c.fp;
+    const otherCases = c.fn + c.tn;
+    if (flaggedCases > 0 && flaggedCases < minC) warn.push(`Only ${count(flaggedCases)} ${state.noun} in the data fall in the “${state.labels.flagged || "Flagged"}” group at this cut-off: treat its numbers as rough.`);
+    if (otherCases > 0 && otherCases < minC) warn.push(`Only ${count(otherCases)} ${state.noun} in the data fall in the “${state.labels.not_flagged || "Not flagged"}” group at this cut-off: treat its numbers as rough.`);
+    warning.textContent = warn.join(" ");
+    warning.hidden = warn.length === 0;
+
+    const fmtCount = (x) => (state.curve.weighted ? x.toPrecision(6) : count(x));
+    setChildren(
+      detailsBody,
+      h("dt", { text: "Threshold (score ≥)" }),
+      h("dd", { text: String(f.t) }),
+      h("dt", { text: state.curve.weighted ? "Weighted counts tp / fp / fn / tn" : "Counts tp / fp / fn / tn" }),
+      h("dd", { "data-testid": "counts", text: OUTCOMES.map((k) => fmtCount(f.counts[k])).join(" / ") }),
+      h("dt", { text: "Cases (positive / negative)" }),
+      h("dd", { text: `${count(nPos)} / ${count(nNeg)}` }),
+      h("dt", { text: "Catch rate (recall) · right when flagged (precision)" }),
+      h("dd", {
+        text: `${count(Math.round((100 * f.counts.tp) / (f.counts.tp + f.counts.fn)))} in 100 · ${f.counts.tp + f.counts.fp > 0 ? count(Math.round((100 * f.counts.tp) / (f.counts.tp + f.counts.fp))) + " in 100" : "nothing flagged"}`,
+      }),
+    );
+  }
+
+  const refresh = () => {
+    state = readState(model);
+    update();
+  };
+  const rebuild = () => {
+    state = readState(model);
+    cells = buildGrid();
+    buildPresets();
+    update();
+  };
+  cleanups.push(listen(model, ["threshold", "curve", "marked_cases", "population", "noun", "title", "min_cases", "locale", "currency"], refresh));
+  cleanups.push(listen(model, ["payoff", "labels", "presets", "is_probability"], rebuild));
+  update();
+
+  return () => {
+    for (const c of cleanups) c();
+  };
+}
+
+export default { render };

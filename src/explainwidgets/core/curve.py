@@ -1,0 +1,293 @@
+"""The threshold curve: exact (weighted) confusion counts at any threshold.
+
+A case is *flagged* when ``score >= threshold``. Positives and negatives are sorted
+separately once; the counts at any threshold are then one ``searchsorted`` each
+(see BENCHMARKS.md: about 4x faster than an argsort of all scores).
+
+:class:`ThresholdCurve` is the compact summary the browser receives: cumulative
+counts at no more than about a thousand thresholds, exact at each.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from explainwidgets.core.frequencies import OUTCOME_ORDER, per_100, value_per_100
+
+OUTCOMES = OUTCOME_ORDER
+
+#: Largest number of thresholds sent to the browser (plus a few named points).
+MAX_POINTS = 1000
+#: "Catch more" preset: the highest threshold that still catches this share of positives.
+CATCH_MORE_SHARE = 0.9
+#: "Fewer false alarms" preset: the lowest threshold that flags at most this share of negatives.
+FEWER_FALSE_ALARMS_SHARE = 0.05
+
+
+@dataclass(frozen=True)
+class ScoreSet:
+    """Scores of positives and negatives, each sorted, with weights summed from the top.
+
+    ``pos_above[i]`` is the total weight of ``pos[i:]`` (so ``pos_above[len(pos)] == 0``).
+    """
+
+    pos: NDArray[np.float64]
+    neg: NDArray[np.float64]
+    pos_above: NDArray[np.float64]
+    neg_above: NDArray[np.float64]
+    weighted: bool
+    n_pos: int
+    n_neg: int
+
+    @classmethod
+    def from_arrays(
+        cls,
+        is_pos: ArrayLike,
+        scores: ArrayLike,
+        sample_weight: ArrayLike | None = None,
+    ) -> ScoreSet:
+        """Build from a boolean "is positive" array and scores (already validated)."""
+        is_pos_a = np.asarray(is_pos, dtype=bool)
+        s = np.asarray(scores, dtype=np.float64)
+        if sample_weight is None:
+            w = None
+        else:
+            w = np.asarray(sample_weight, dtype=np.float64)
+        pos, pos_w = _sorted_with_weights(s[is_pos_a], None if w is None else w[is_pos_a])
+        neg, neg_w = _sorted_with_weights(s[~is_pos_a], None if w is None else w[~is_pos_a])
+        return cls(
+            pos=pos,
+            neg=neg,
+            pos_above=_sum_from_top(pos_w, len(pos)),
+            neg_above=_sum_from_top(neg_w, len(neg)),
+            weighted=w is not None,
+            n_pos=len(pos),
+            n_neg=len(neg),
+        )
+
+    @property
+    def total_pos(self) -> float:
+        return float(self.pos_above[0])
+
+    @property
+    def total_neg(self) -> float:
+        return float(self.neg_above[0])
+
+    @property
+    def score_min(self) -> float:
+        return float(min(self.pos[0] if self.n_pos else np.inf, self.neg[0] if self.n_neg else np.inf))
+
+    @property
+    def score_max(self) -> float:
+        return float(
+            max(self.pos[-1] if self.n_pos else -np.inf, self.neg[-1] if self.n_neg else -np.inf)
+        )
+
+    def flagged(self, thresholds: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Weight of positives and of negatives with ``score >= t``, for each t."""
+        t = np.asarray(thresholds, dtype=np.float64)
+        tp = self.pos_above[np.searchsorted(self.pos, t, side="left")]
+        fp = self.neg_above[np.searchsorted(self.neg, t, side="left")]
+        return tp, fp
+
+    def flagged_cases(
+        self, thresholds: ArrayLike
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Number of positive and negative *cases* (unweighted) with ``score >= t``."""
+        t = np.asarray(thresholds, dtype=np.float64)
+        tp = self.n_pos - np.searchsorted(self.pos, t, side="left")
+        fp = self.n_neg - np.searchsorted(self.neg, t, side="left")
+        return tp.astype(np.int64), fp.astype(np.int64)
+
+    def counts_at(self, threshold: float) -> dict[str, float]:
+        """Exact (weighted) confusion counts at one threshold: tp, fp, fn, tn."""
+        tp, fp = self.flagged([threshold])
+        tpf, fpf = float(tp[0]), float(fp[0])
+        return {
+            "tp": tpf,
+            "fp": fpf,
+            "fn": _minus(self.total_pos, tpf),
+            "tn": _minus(self.total_neg, fpf),
+        }
+
+    def unique_scores(self) -> NDArray[np.float64]:
+        return np.unique(np.concatenate([self.pos, self.neg]))
+
+    def best_threshold(self, payoff: dict[str, float]) -> float:
+        """The threshold (among all distinct scores) with the highest value per 100.
+
+        Ties go to the highest such threshold (flag fewer); the browser breaks ties the
+        same way, so its best point on the grid is this one.
+        """
+        u = self.unique_scores()
+        tp, fp = self.flagged(u)
+        values = _values(tp, fp, self.total_pos, self.total_neg, payoff)
+        return float(u[len(u) - 1 - int(np.argmax(values[::-1]))])
+
+    def presets(self) -> dict[str, float]:
+        """Named thresholds, exact over all distinct scores (see ThresholdExplorer docs)."""
+        u = self.unique_scores()
+        tp, fp = self.flagged(u)
+        tpr = tp / self.total_pos
+        fpr = fp / self.total_neg
+        catch = np.flatnonzero(tpr >= CATCH_MORE_SHARE)
+        quiet = np.flatnonzero(fpr <= FEWER_FALSE_ALARMS_SHARE)
+        j = tpr - fpr
+        return {
+            "catch_more": float(u[catch[-1]] if len(catch) else u[0]),
+            "fewer_false_alarms": float(u[quiet[0]] if len(quiet) else u[-1]),
+            "balanced": float(u[len(u) - 1 - int(np.argmax(j[::-1]))]),
+        }
+
+
+def _minus(total: float, part: float) -> float:
+    # total - part, but exactly 0 when the part is the whole (guards float dust)
+    d = total - part
+    return 0.0 if abs(d) <= 1e-12 * max(abs(total), 1.0) else d
+
+
+def _values(
+    tp: NDArray[np.float64],
+    fp: NDArray[np.float64],
+    total_pos: float,
+    total_neg: float,
+    payoff: dict[str, float],
+) -> NDArray[np.float64]:
+    # Same operations in the same order as frequencies.value_per_100 and the browser's
+    # valuePer100, so all three agree to the last bit (and break ties alike).
+    fn = _minus_many(total_pos, tp)
+    tn = _minus_many(total_neg, fp)
+    total = tp + fp + fn + tn
+    money = payoff["tp"] * tp + payoff["fp"] * fp + payoff["fn"] * fn + payoff["tn"] * tn
+    return np.asarray(money / total * 100, dtype=np.float64)
+
+
+def _minus_many(total: float, part: NDArray[np.float64]) -> NDArray[np.float64]:
+    d = total - part
+    return np.where(np.abs(d) <= 1e-12 * max(abs(total), 1.0), 0.0, d)
+
+
+def _sorted_with_weights(
+    s: NDArray[np.float64], w: NDArray[np.float64] | None
+) -> tuple[NDArray[np.float64], NDArray[np.float64] | None]:
+    if w is None:
+        return np.sort(s), None
+    order = np.argsort(s, kind="stable")
+    return s[order], w[order]
+
+
+def _sum_from_top(w: NDArray[np.float64] | None, n: int) -> NDArray[np.float64]:
+    """``out[i] = sum(w[i:])``; ``out[n] = 0``. Unweighted: ``n - i`` exactly."""
+    if w is None:
+        return np.arange(n, -1, -1, dtype=np.float64)
+    out = np.zeros(n + 1, dtype=np.float64)
+    out[:n] = np.cumsum(w[::-1])[::-1]
+    return out
+
+
+def nice_grid(lo: float, hi: float, max_points: int) -> NDArray[np.float64]:
+    """Round-numbered thresholds between lo and hi (step 1, 2 or 5 times a power of ten)."""
+    if not hi > lo:
+        return np.asarray([lo], dtype=np.float64)
+    raw = (hi - lo) / max_points
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    decimals = max(0, -math.floor(math.log10(step)) + 1)
+    start = math.ceil(lo / step)
+    stop = math.floor(hi / step)
+    grid = np.round(np.arange(start, stop + 1, dtype=np.float64) * step, decimals)
+    return grid[(grid >= lo) & (grid <= hi)]
+
+
+@dataclass(frozen=True)
+class ThresholdCurve:
+    """Exact counts at a set of thresholds (ascending): what the browser receives."""
+
+    thresholds: NDArray[np.float64]
+    tp: NDArray[np.float64]
+    fp: NDArray[np.float64]
+    total_pos: float
+    total_neg: float
+    tp_cases: NDArray[np.int64]
+    fp_cases: NDArray[np.int64]
+    n_pos: int
+    n_neg: int
+    weighted: bool
+
+    def __len__(self) -> int:
+        return len(self.thresholds)
+
+    def index_of(self, threshold: float) -> int:
+        i = int(np.searchsorted(self.thresholds, threshold))
+        if i >= len(self.thresholds) or self.thresholds[i] != threshold:
+            raise KeyError(threshold)
+        return i
+
+    def counts(self, i: int) -> dict[str, float]:
+        tp, fp = float(self.tp[i]), float(self.fp[i])
+        return {
+            "tp": tp,
+            "fp": fp,
+            "fn": _minus(self.total_pos, tp),
+            "tn": _minus(self.total_neg, fp),
+        }
+
+    def per_100(self, i: int) -> dict[str, int]:
+        return per_100(self.counts(i))
+
+    def value_per_100(self, i: int, payoff: dict[str, float]) -> float:
+        return value_per_100(self.counts(i), payoff)
+
+    def with_thresholds(self, scores: ScoreSet, extra: ArrayLike) -> ThresholdCurve:
+        """A copy that also holds the given thresholds (exact counts at each)."""
+        return _curve_at(scores, np.union1d(self.thresholds, np.asarray(extra, dtype=np.float64)))
+
+
+def _curve_at(scores: ScoreSet, thresholds: NDArray[np.float64]) -> ThresholdCurve:
+    t = np.unique(np.asarray(thresholds, dtype=np.float64))
+    tp, fp = scores.flagged(t)
+    tpc, fpc = scores.flagged_cases(t)
+    return ThresholdCurve(
+        thresholds=t,
+        tp=tp,
+        fp=fp,
+        total_pos=scores.total_pos,
+        total_neg=scores.total_neg,
+        tp_cases=tpc,
+        fp_cases=fpc,
+        n_pos=scores.n_pos,
+        n_neg=scores.n_neg,
+        weighted=scores.weighted,
+    )
+
+
+def build_curve(
+    scores: ScoreSet,
+    *,
+    max_points: int = MAX_POINTS,
+    extra: ArrayLike = (),
+) -> ThresholdCurve:
+    """The thresholds a person can pick, with exact counts at each.
+
+    With at most ``max_points`` distinct scores, every distinct score is a threshold.
+    Otherwise: round-numbered thresholds across the score range (about 60 %) plus
+    thresholds at evenly spaced ranks of the scores (the rest), so both dense and
+    sparse regions are reachable. ``extra`` thresholds (presets, the best, one set
+    from Python) are always included. The minimum and maximum score always are.
+    """
+    lo, hi = scores.score_min, scores.score_max
+    u = scores.unique_scores()
+    if len(u) <= max_points:
+        grid = u
+    else:
+        n_nice = int(max_points * 0.6)
+        nice = nice_grid(lo, hi, n_nice)
+        ranks = np.linspace(0, len(u) - 1, max_points - len(nice)).round().astype(np.int64)
+        grid = np.concatenate([nice, u[ranks]])
+    extra_a = np.asarray(extra, dtype=np.float64).ravel()
+    grid = np.concatenate([grid, extra_a, [lo, hi]])
+    return _curve_at(scores, grid)
