@@ -207,7 +207,7 @@ function render({ model, el }) {
           });
         }
         const moneyRow = input
-          ? h("label", { class: "ew-cell-payoff" }, h("span", { text: "Each: " }), input, moneyOut)
+          ? h("label", { class: "ew-cell-payoff" }, h("span", { text: "Worth each: " }), input, moneyOut)
           : null;
         cells[k] = { number, label, moneyOut, input };
         children.push(
@@ -267,8 +267,8 @@ function render({ model, el }) {
       svg("path", { d, class: "ew-value-line" }),
       svg("line", { x1: x(f.t), x2: x(f.t), y1: pad.t, y2: H - pad.b, class: "ew-now" }),
       svg("circle", { cx: x(thresholds[best]), cy: y(values[best]), r: 5, class: "ew-best-dot" }),
-      svg("text", { x: pad.l, y: H - 4, class: "ew-axis", text: `${ruleText(state, t0).split(" is at least")[0]}: low cut-off` }),
-      svg("text", { x: W - pad.r, y: H - 4, class: "ew-axis", "text-anchor": "end", text: "high cut-off" }),
+      svg("text", { x: pad.l, y: H - 4, class: "ew-axis", text: `← low cut-off: ${state.labels.flag || "flag"} more` }),
+      svg("text", { x: W - pad.r, y: H - 4, class: "ew-axis", "text-anchor": "end", text: `high cut-off: ${state.labels.flag || "flag"} fewer →` }),
     );
     const be = state.isProbability ? breakEven(state.payoff) : null;
     const bestText = `Best value: ${money(values[best], state.currency, state.locale)} per 100 ${state.noun} when you ${state.labels.flag || "flag"} at ${cutoffText(state, thresholds[best])} or more.`;
@@ -358,15 +358,13 @@ function render({ model, el }) {
 
     const markItems = state.marks.map((m) => {
       const flagged = m.score >= f.t;
-      const verb = state.labels.flag || "flag";
       const decision = flagged ? (state.labels.flagged || "Flagged").toLowerCase() : (state.labels.not_flagged || "Not flagged").toLowerCase();
       const scoreText = state.isProbability ? `${state.labels.score || "score"} ${inHundred(m.score, state.locale)}` : `score ${fmtThreshold(m.score, state.locale)}`;
       return h(
         "li",
         { class: flagged ? "ew-mark ew-mark-flagged" : "ew-mark" },
         h("strong", { text: String(m.label) }),
-        ` (${scoreText}): ${decision} at this cut-off`,
-        flagged ? "" : ` — we would not ${verb} it`,
+        ` (${scoreText}): ${decision} at this cut-off.`,
       );
     });
     setChildren(marksEl, markItems);

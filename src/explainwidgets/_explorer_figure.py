@@ -31,8 +31,12 @@ def explorer_figure(ex: ThresholdExplorer) -> Any:
     labels = ex.labels
     has_money = s["value_per_100"] is not None
     fig = Figure(figsize=(10, 6.4 if has_money else 4.6), layout="constrained")
-    grid = fig.add_gridspec(2 if has_money else 1, 2, width_ratios=[1, 1.35],
-                            height_ratios=[2.2, 1] if has_money else [1])
+    grid = fig.add_gridspec(
+        2 if has_money else 1,
+        2,
+        width_ratios=[1, 1.35],
+        height_ratios=[2.2, 1] if has_money else [1],
+    )
     ax_icons = fig.add_subplot(grid[0, 0])
     ax_text = fig.add_subplot(grid[0, 1])
 
@@ -65,28 +69,49 @@ def explorer_figure(ex: ThresholdExplorer) -> Any:
     if has_money:
         v = s["value_per_100"]
         verb = "Earns" if v >= 0 else "Costs"
-        ax_text.text(0, y, f"{verb} {format_money(abs(v), ex.currency)} per 100 {ex.noun}",
-                     fontsize=17, weight="bold", va="top")
+        ax_text.text(
+            0,
+            y,
+            f"{verb} {format_money(abs(v), ex.currency)} per 100 {ex.noun}",
+            fontsize=17,
+            weight="bold",
+            va="top",
+        )
         y -= 0.13
         if ex.population:
             total = v * ex.population / 100
-            ax_text.text(0, y, f"about {format_money(abs(total), ex.currency)} "
-                         f"{'earned' if total >= 0 else 'lost'} for {ex.population:,} {ex.noun}",
-                         fontsize=10, color="#57606a", va="top")
+            ax_text.text(
+                0,
+                y,
+                f"about {format_money(abs(total), ex.currency)} "
+                f"{'earned' if total >= 0 else 'lost'} for {ex.population:,} {ex.noun}",
+                fontsize=10,
+                color="#57606a",
+                va="top",
+            )
             y -= 0.08
-    ax_text.text(0, y, f"{flag.capitalize()} when {score} is at least {cut}",
-                 fontsize=11, weight="bold", va="top")
+    ax_text.text(
+        0,
+        y,
+        f"{flag.capitalize()} when {score} is at least {cut}",
+        fontsize=11,
+        weight="bold",
+        va="top",
+    )
     y -= 0.11
-    rows = [(str(labels.get("flagged", "Flagged")), ("tp", "fp")),
-            (str(labels.get("not_flagged", "Not flagged")), ("fn", "tn"))]
+    rows = [
+        (str(labels.get("flagged", "Flagged")), ("tp", "fp")),
+        (str(labels.get("not_flagged", "Not flagged")), ("fn", "tn")),
+    ]
     for title, keys in rows:
         ax_text.text(0, y, title, fontsize=11, weight="bold", va="top")
         y -= 0.09
         for k in keys:
             color, marker = STYLE[k]
             ax_text.scatter([0.03], [y - 0.035], s=90, c=color, marker=marker, clip_on=False)
-            ax_text.text(0.08, y, f"{p100[k]:>3}  {label_for(labels, k, p100[k])}",
-                         fontsize=12, va="top")
+            ax_text.text(
+                0.08, y, f"{p100[k]:>3}  {label_for(labels, k, p100[k])}", fontsize=12, va="top"
+            )
             y -= 0.085
         y -= 0.03
     if has_money:
@@ -102,8 +127,11 @@ def explorer_figure(ex: ThresholdExplorer) -> Any:
         ax.axvline(ex.threshold, color="#1b1f24", lw=1.2)
         best = ex.best_threshold()
         ax.scatter([best], [values[list(t).index(best)]], color="#009E73", zorder=3, s=40)
-        ax.set_title(f"Money per 100 {ex.noun} at each cut-off (dot: best, line: now)",
-                     fontsize=10, loc="left")
+        ax.set_title(
+            f"Money per 100 {ex.noun} at each cut-off (dot: best, line: now)",
+            fontsize=10,
+            loc="left",
+        )
         ax.set_xlabel(score)
         ax.spines[["top", "right"]].set_visible(False)
         ax.tick_params(labelsize=8)

@@ -52,7 +52,9 @@ def _column_values(y: ArrayLike, what: str) -> NDArray[Any]:
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr.ravel()
     if arr.ndim != 1:
-        raise ValueError(f"{what} must be one-dimensional (one value per case); got shape {arr.shape}")
+        raise ValueError(
+            f"{what} must be one-dimensional (one value per case); got shape {arr.shape}"
+        )
     return arr
 
 
@@ -64,7 +66,9 @@ def check_sample_weight(sample_weight: ArrayLike | None, n: int) -> NDArray[np.f
     except (TypeError, ValueError) as exc:
         raise ValueError(f"sample_weight must be numbers, one per case: {exc}") from None
     if len(w) != n:
-        raise ValueError(f"sample_weight has {len(w)} values but there are {n} cases; give one per case")
+        raise ValueError(
+            f"sample_weight has {len(w)} values but there are {n} cases; give one per case"
+        )
     if not np.all(np.isfinite(w)):
         raise ValueError("sample_weight contains NaN or infinity; replace or drop those cases")
     if np.any(w < 0):
@@ -103,7 +107,7 @@ def resolve_pos_label(classes: NDArray[Any], pos_label: Any, *, from_estimator: 
 def _same_label(a: Any, b: Any) -> bool:
     try:
         return bool(a == b)
-    except Exception:  # noqa: BLE001 - comparing odd label types
+    except Exception:
         return False
 
 
@@ -137,7 +141,9 @@ def binary_from_predictions(
     y = _column_values(y_true, "y_true")
     n = len(y)
     if n == 0:
-        raise ValueError("no cases: y_true is empty. Pass the labelled cases to explore (e.g. a test set)")
+        raise ValueError(
+            "no cases: y_true is empty. Pass the labelled cases to explore (e.g. a test set)"
+        )
     if y.dtype.kind == "f" and np.isnan(y).any():
         raise ValueError("y_true contains NaN; every case needs a known outcome")
     s = check_scores(y_score, n)
@@ -176,7 +182,9 @@ def binary_from_estimator(
 ) -> BinaryScores:
     """Scores for the positive class from a fitted classifier (Pipelines welcome)."""
     if response_method not in RESPONSE_METHODS:
-        raise ValueError(f"response_method must be one of {RESPONSE_METHODS}; got {response_method!r}")
+        raise ValueError(
+            f"response_method must be one of {RESPONSE_METHODS}; got {response_method!r}"
+        )
     check_classifier(estimator, caller)
     y_arr = _column_values(y, "y")
     n_x = _num_rows(X)
@@ -185,8 +193,12 @@ def binary_from_estimator(
             f"X has {n_x} rows but y has {len(y_arr)} labels; pass the same cases to both"
         )
     if n_x == 0:
-        raise ValueError("no cases: X and y are empty. Pass the labelled cases to explore (e.g. a test set)")
-    methods = ["predict_proba", "decision_function"] if response_method == "auto" else [response_method]
+        raise ValueError(
+            "no cases: X and y are empty. Pass the labelled cases to explore (e.g. a test set)"
+        )
+    methods = (
+        ["predict_proba", "decision_function"] if response_method == "auto" else [response_method]
+    )
     method = next((m for m in methods if hasattr(estimator, m)), None)
     if method is None:
         raise TypeError(
@@ -221,4 +233,6 @@ def _num_rows(X: Any) -> int:
     try:
         return len(X)
     except TypeError:
-        raise TypeError(f"X must be a table of cases (array, DataFrame or list of rows); got {type(X).__name__}") from None
+        raise TypeError(
+            f"X must be a table of cases (array, DataFrame or list of rows); got {type(X).__name__}"
+        ) from None

@@ -54,7 +54,7 @@ class StaticFallbackMixin:
         data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
         try:
             png = figure_png(self.to_figure())
-        except Exception as exc:  # noqa: BLE001 - the live widget must still show
+        except Exception as exc:
             data = {**data, "text/plain": f"{data.get('text/plain', '')} (no picture: {exc})"}
             return data, metadata
         data = {**data, "image/png": base64.b64encode(png).decode("ascii")}

@@ -54,7 +54,9 @@ def make_credit_applicants(
     employment = np.where(
         gig,
         "self-employed",
-        rng.choice(["employed", "self-employed", "unemployed", "student"], n, p=[0.78, 0.1, 0.05, 0.07]),
+        rng.choice(
+            ["employed", "self-employed", "unemployed", "student"], n, p=[0.78, 0.1, 0.05, 0.07]
+        ),
     )
     home = rng.choice(["rent", "mortgage", "own"], n, p=[0.45, 0.4, 0.15])
     age = np.clip(rng.normal(41, 12, n), 18, 85).round()
@@ -110,7 +112,9 @@ def make_credit_applicants(
     try:
         import pandas as pd
     except ImportError:  # pragma: no cover - pandas is in the demo extra
-        raise ImportError("as_frame=True needs pandas (pip install pandas); or pass as_frame=False") from None
+        raise ImportError(
+            "as_frame=True needs pandas (pip install pandas); or pass as_frame=False"
+        ) from None
     X = pd.DataFrame(columns)
     X.index.name = "applicant_id"
     X.index = X.index + 1000

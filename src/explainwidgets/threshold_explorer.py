@@ -423,7 +423,9 @@ class ThresholdExplorer(StaticFallbackMixin, anywidget.AnyWidget):
 
 def _check_currency(currency: str) -> str:
     if not isinstance(currency, str) or len(currency) != 3 or not currency.isalpha():
-        raise ValueError(f"currency must be a 3-letter ISO code such as 'USD' or 'EUR'; got {currency!r}")
+        raise ValueError(
+            f"currency must be a 3-letter ISO code such as 'USD' or 'EUR'; got {currency!r}"
+        )
     return currency.upper()
 
 

@@ -53,10 +53,7 @@ class ScoreSet:
         """Build from a boolean "is positive" array and scores (already validated)."""
         is_pos_a = np.asarray(is_pos, dtype=bool)
         s = np.asarray(scores, dtype=np.float64)
-        if sample_weight is None:
-            w = None
-        else:
-            w = np.asarray(sample_weight, dtype=np.float64)
+        w = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
         pos, pos_w = _sorted_with_weights(s[is_pos_a], None if w is None else w[is_pos_a])
         neg, neg_w = _sorted_with_weights(s[~is_pos_a], None if w is None else w[~is_pos_a])
         return cls(
@@ -79,7 +76,9 @@ class ScoreSet:
 
     @property
     def score_min(self) -> float:
-        return float(min(self.pos[0] if self.n_pos else np.inf, self.neg[0] if self.n_neg else np.inf))
+        return float(
+            min(self.pos[0] if self.n_pos else np.inf, self.neg[0] if self.n_neg else np.inf)
+        )
 
     @property
     def score_max(self) -> float:
@@ -94,9 +93,7 @@ class ScoreSet:
         fp = self.neg_above[np.searchsorted(self.neg, t, side="left")]
         return tp, fp
 
-    def flagged_cases(
-        self, thresholds: ArrayLike
-    ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    def flagged_cases(self, thresholds: ArrayLike) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """Number of positive and negative *cases* (unweighted) with ``score >= t``."""
         t = np.asarray(thresholds, dtype=np.float64)
         tp = self.n_pos - np.searchsorted(self.pos, t, side="left")

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import math
 
-_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CHF": "CHF ", "CAD": "CA$", "AUD": "A$"}
+_SYMBOLS = {
+    "USD": "$",
+    "EUR": "€",
+    "GBP": "£",
+    "JPY": "¥",
+    "CHF": "CHF ",
+    "CAD": "CA$",
+    "AUD": "A$",
+}
 
 
 def round_sig(x: float, digits: int = 3) -> float:
