@@ -148,7 +148,10 @@ def binary_from_predictions(
         raise ValueError("y_true contains NaN; every case needs a known outcome")
     s = check_scores(y_score, n)
     w = check_sample_weight(sample_weight, n)
-    present = np.unique(y)
+    if y.dtype == bool:
+        present = np.asarray([v for v in (False, True) if (y == v).any()])
+    else:
+        present = np.unique(y)
     if len(present) < 2:
         raise ValueError(
             f"y_true has only one class ({present[0].item() if len(present) else '?'!r}): "

@@ -42,6 +42,8 @@ class ScoreSet:
     weighted: bool
     n_pos: int
     n_neg: int
+    #: Weights of ``pos`` and ``neg`` in sorted order (None when unweighted).
+    sample_weight_sorted: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None
 
     @classmethod
     def from_arrays(
@@ -64,6 +66,7 @@ class ScoreSet:
             weighted=w is not None,
             n_pos=len(pos),
             n_neg=len(neg),
+            sample_weight_sorted=None if pos_w is None or neg_w is None else (pos_w, neg_w),
         )
 
     @property
@@ -112,7 +115,45 @@ class ScoreSet:
         }
 
     def unique_scores(self) -> NDArray[np.float64]:
-        return np.unique(np.concatenate([self.pos, self.neg]))
+        return self._distinct()[0]
+
+    def _distinct(self) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+        """Every distinct score with the weight flagged at it: (u, tp(u), fp(u)), cached.
+
+        Merges the two sorted arrays (a stable argsort of two sorted runs is a linear
+        merge), then sums weights from the top. Adding the negatives' zeros leaves every
+        partial sum unchanged, so tp(u) equals ``pos_above`` at u to the last bit.
+        """
+        cached = self.__dict__.get("_distinct_cache")
+        if cached is not None:
+            return cached
+        merged = np.concatenate([self.pos, self.neg])
+        order = np.argsort(merged, kind="stable")
+        values = merged[order]
+        is_pos = order < self.n_pos
+        change = np.empty(len(values), dtype=bool)
+        change[0] = True
+        np.not_equal(values[1:], values[:-1], out=change[1:])
+        first = np.flatnonzero(change)
+        if self.sample_weight_sorted is None:
+            # Positives strictly before each first occurrence; the rest are flagged.
+            pos_before = np.cumsum(is_pos, dtype=np.int64)[first] - is_pos[first]
+            tp = (self.n_pos - pos_before).astype(np.float64)
+            fp = (self.n_neg - (first - pos_before)).astype(np.float64)
+        else:
+            w = self._weights_merged(order)
+            wp = np.where(is_pos, w, 0.0)[::-1].copy()
+            wn = np.where(is_pos, 0.0, w)[::-1].copy()
+            tp = np.cumsum(wp)[::-1][first]
+            fp = np.cumsum(wn)[::-1][first]
+        out = (values[first], tp, fp)
+        object.__setattr__(self, "_distinct_cache", out)
+        return out
+
+    def _weights_merged(self, order: NDArray[np.intp]) -> NDArray[np.float64]:
+        if self.sample_weight_sorted is None:
+            return np.ones(len(order), dtype=np.float64)
+        return np.concatenate(self.sample_weight_sorted)[order]
 
     def best_threshold(self, payoff: dict[str, float]) -> float:
         """The threshold (among all distinct scores) with the highest value per 100.
@@ -120,15 +161,13 @@ class ScoreSet:
         Ties go to the highest such threshold (flag fewer); the browser breaks ties the
         same way, so its best point on the grid is this one.
         """
-        u = self.unique_scores()
-        tp, fp = self.flagged(u)
+        u, tp, fp = self._distinct()
         values = _values(tp, fp, self.total_pos, self.total_neg, payoff)
         return float(u[len(u) - 1 - int(np.argmax(values[::-1]))])
 
     def presets(self) -> dict[str, float]:
         """Named thresholds, exact over all distinct scores (see ThresholdExplorer docs)."""
-        u = self.unique_scores()
-        tp, fp = self.flagged(u)
+        u, tp, fp = self._distinct()
         tpr = tp / self.total_pos
         fpr = fp / self.total_neg
         catch = np.flatnonzero(tpr >= CATCH_MORE_SHARE)
