@@ -119,8 +119,8 @@ class ThresholdExplorer(StaticFallbackMixin, anywidget.AnyWidget):
     noun = traitlets.Unicode("cases").tag(sync=True)
     labels = traitlets.Dict().tag(sync=True)
     population = traitlets.Int(None, allow_none=True).tag(sync=True)
-    presets = traitlets.List().tag(sync=True)
-    marked_cases = traitlets.List().tag(sync=True)
+    presets: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+    marked_cases: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
     is_probability = traitlets.Bool(True).tag(sync=True)
     title = traitlets.Unicode("").tag(sync=True)
     min_cases = traitlets.Int(30).tag(sync=True)
@@ -176,7 +176,7 @@ class ThresholdExplorer(StaticFallbackMixin, anywidget.AnyWidget):
         self._set_payoff_and_curve(checked)
         self._quiet_payoff = True
         try:
-            self.payoff = checked
+            self.payoff = checked  # type: ignore[assignment]  # Dict(allow_none=True)
         finally:
             self._quiet_payoff = False
         if threshold is None:
