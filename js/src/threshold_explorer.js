@@ -246,6 +246,8 @@ function render({ model, el }) {
     const pad = { l: 8, r: 8, t: 10, b: 18 };
     const { thresholds } = state.curve;
     const n = thresholds.length;
+    const verb = state.labels.flag || "flag";
+    const shortVerb = verb.length <= 14 ? verb : "flag";
     if (!chartCache || chartCache.curve !== state.curve || chartCache.payoff !== state.payoff) {
       const values = new Float64Array(n);
       for (let i = 0; i < n; i++) values[i] = valuePer100(countsAt(state.curve, i), state.payoff);
@@ -267,8 +269,8 @@ function render({ model, el }) {
       svg("path", { d, class: "ew-value-line" }),
       svg("line", { x1: x(f.t), x2: x(f.t), y1: pad.t, y2: H - pad.b, class: "ew-now" }),
       svg("circle", { cx: x(thresholds[best]), cy: y(values[best]), r: 5, class: "ew-best-dot" }),
-      svg("text", { x: pad.l, y: H - 4, class: "ew-axis", text: `← low cut-off: ${state.labels.flag || "flag"} more` }),
-      svg("text", { x: W - pad.r, y: H - 4, class: "ew-axis", "text-anchor": "end", text: `high cut-off: ${state.labels.flag || "flag"} fewer →` }),
+      svg("text", { x: pad.l, y: H - 4, class: "ew-axis", text: `← low cut-off: ${shortVerb} more` }),
+      svg("text", { x: W - pad.r, y: H - 4, class: "ew-axis", "text-anchor": "end", text: `high cut-off: ${shortVerb} fewer →` }),
     );
     const be = state.isProbability ? breakEven(state.payoff) : null;
     const bestText = `Best value: ${money(values[best], state.currency, state.locale)} per 100 ${state.noun} when you ${state.labels.flag || "flag"} at ${cutoffText(state, thresholds[best])} or more.`;
