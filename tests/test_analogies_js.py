@@ -1,0 +1,137 @@
+"""The browser fills the same templates with the same numbers: identical text, to the letter.
+
+Runs js/src/shared/template.js in Node on the curves of several models and compares every
+slot and every filled built-in analogy with the Python side (core.analogies).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from explainwidgets.core.analogies import fill, load_library, slots_from_curve
+from explainwidgets.core.curve import ScoreSet, build_curve
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE_JS = ROOT / "js" / "src" / "shared" / "template.js"
+CURVE_JS = ROOT / "js" / "src" / "shared" / "curve.js"
+
+NODE = shutil.which("node")
+pytestmark = pytest.mark.skipif(NODE is None, reason="needs Node to run the browser code")
+
+SCRIPT = """
+import { readFileSync } from "node:fs";
+const { slotsFromCurve, fill } = await import(process.argv[2]);
+const { readCurve } = await import(process.argv[3]);
+const cases = JSON.parse(readFileSync(0, "utf8"));
+const out = cases.map((c) => {
+  const curve = readCurve(c.curve);
+  const slots = slotsFromCurve(curve, c.threshold, {
+    noun: c.noun, positive: c.positive, isProbability: c.is_probability,
+  });
+  return { slots, texts: c.templates.map((t) => fill(t, slots)) };
+});
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+def _curve_dict(curve) -> dict:
+    d = {
+        "thresholds": curve.thresholds.tolist(),
+        "tp": curve.tp.tolist(),
+        "fp": curve.fp.tolist(),
+        "total_pos": curve.total_pos,
+        "total_neg": curve.total_neg,
+        "n_pos": curve.n_pos,
+        "n_neg": curve.n_neg,
+        "weighted": curve.weighted,
+    }
+    if curve.weighted:
+        d["tp_cases"] = curve.tp_cases.astype(float).tolist()
+        d["fp_cases"] = curve.fp_cases.astype(float).tolist()
+    return d
+
+
+def _cases() -> list[dict]:
+    rng = np.random.default_rng(7)
+    templates = [a.text for a in load_library()]
+    models = []
+    for n, prevalence, sep, weighted, prob in [
+        (400, 0.3, 1.0, False, True),  # a clear model
+        (3000, 0.02, 0.6, False, True),  # rare cases: per 1,000
+        (50_000, 0.1, 0.3, False, True),  # many scores: a thinned grid
+        (800, 0.5, 0.2, True, True),  # weighted cases
+        (600, 0.25, 1.5, False, False),  # decision scores, not chances
+    ]:
+        y = rng.random(n) < prevalence
+        if prob:
+            s = np.clip(rng.normal(0.3 + 0.3 * sep * y, 0.15), 0, 1).round(3)
+        else:
+            s = rng.normal(1.5 * y * sep, 1.0)
+        w = rng.uniform(0.2, 3.0, n) if weighted else None
+        curve = build_curve(ScoreSet.from_arrays(y, s, w))
+        models.append((curve, prob))
+    cases = []
+    for k, (curve, prob) in enumerate(models):
+        th = curve.thresholds
+        picks = [
+            th[0],
+            th[-1],
+            th[len(th) // 2],
+            th[len(th) // 3] + 1e-9,
+            -5.0,
+            99.0,
+            *rng.choice(th, 15),
+        ]
+        for t in picks:
+            cases.append(
+                {
+                    "curve": _curve_dict(curve),
+                    "threshold": float(t),
+                    "noun": ["patients", "loan applicants", "<b>x</b> & co"][k % 3],
+                    "positive": "real cases",
+                    "is_probability": prob,
+                    "templates": templates,
+                }
+            )
+    return cases
+
+
+def test_browser_and_python_fill_identically(tmp_path):
+    cases = _cases()
+    script = tmp_path / "fill.mjs"
+    script.write_text(SCRIPT, encoding="utf-8")
+    res = subprocess.run(
+        [NODE, str(script), TEMPLATE_JS.as_uri(), CURVE_JS.as_uri()],
+        input=json.dumps(cases),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert res.returncode == 0, res.stderr
+    js = json.loads(res.stdout)
+    assert len(js) == len(cases)
+    filled = 0
+    for case, got in zip(cases, js, strict=True):
+        py = slots_from_curve(
+            case["curve"],
+            case["threshold"],
+            noun=case["noun"],
+            positive=case["positive"],
+            is_probability=case["is_probability"],
+        )
+        assert got["slots"] == py, case["threshold"]
+        texts = [fill(t, py) for t in case["templates"]]
+        assert got["texts"] == texts
+        filled += sum(t is not None for t in texts)
+    # the comparison covered real text, including the calibration and ranking slots
+    assert filled > len(cases) * 5
+    assert any(g["slots"]["observed_in_100"] is not None for g in js)
+    assert any(g["slots"]["base"] == "1,000" for g in js)
+    assert any(g["slots"]["said_in_100"] is None for g in js)
