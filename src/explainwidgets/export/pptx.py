@@ -1,0 +1,232 @@
+"""Slide model → PowerPoint (16:9) with python-pptx.
+
+Each widget becomes a picture of its saved state: the PNG the widget's matplotlib path
+(``to_figure()``) put in its display data. Images and tables from other outputs are kept;
+speaker notes go to the notes pages. The file is byte-identical for the same input (fixed
+document dates, fixed zip timestamps).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.util import Emu, Inches, Pt
+
+from explainwidgets.export._sanitize import Para, Table, flatten_html
+from explainwidgets.export.slides import Block, Deck, Slide
+
+WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
+MARGIN = Inches(0.5)
+FG = RGBColor(0x1B, 0x1F, 0x24)
+MUTED = RGBColor(0x57, 0x60, 0x6A)
+ACCENT = RGBColor(0x00, 0x72, 0xB2)
+FONT = "Calibri"
+MAX_TABLE_ROWS = 14
+FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def _picture_of(block: Block) -> Block | None:
+    if block.kind == "image" and block.mime in {"image/png", "image/jpeg", "image/gif"}:
+        return block
+    if block.kind == "widget" and block.fallback is not None:
+        return _picture_of(block.fallback)
+    return None
+
+
+def _text_box(slide, left, top, width, height, paras: list[Para], size: int, color=FG):
+    box = slide.shapes.add_textbox(left, top, width, height)
+    tf = box.text_frame
+    tf.word_wrap = True
+    first = True
+    for para in paras:
+        p = tf.paragraphs[0] if first else tf.add_paragraph()
+        first = False
+        prefix = "•  " if para.level else ""
+        run = p.add_run()
+        run.text = prefix + para.text
+        run.font.size = Pt(size - 2 if para.mono else size)
+        run.font.bold = para.bold
+        run.font.color.rgb = color
+        run.font.name = "Consolas" if para.mono else FONT
+        if para.level > 1:
+            p.level = min(para.level - 1, 4)
+        p.space_after = Pt(6)
+    return box
+
+
+def _image_size(data: bytes) -> tuple[int, int]:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as im:
+        return im.size
+
+
+def _add_picture(slide, block: Block, left, top, width, height) -> None:
+    w, h = _image_size(block.data)
+    scale = min(width / w, height / h)
+    pw, ph = int(w * scale), int(h * scale)
+    x = left + (width - pw) // 2
+    slide.shapes.add_picture(io.BytesIO(block.data), Emu(x), Emu(top), Emu(pw), Emu(ph))
+
+
+def _add_table(slide, table: Table, left, top, width, height) -> None:
+    rows = table.rows[: MAX_TABLE_ROWS + max(1, table.header_rows)]
+    if not rows:
+        return
+    n_cols = max(len(r) for r in rows)
+    more = len(table.rows) - len(rows)
+    shape = slide.shapes.add_table(
+        len(rows) + (1 if more else 0),
+        n_cols,
+        left,
+        top,
+        width,
+        Emu(min(height, Pt(26) * (len(rows) + 1))),
+    )
+    tbl = shape.table
+    for i, row in enumerate(rows):
+        for j in range(n_cols):
+            cell = tbl.cell(i, j)
+            cell.text = row[j] if j < len(row) else ""
+            for p in cell.text_frame.paragraphs:
+                for r in p.runs:
+                    r.font.size = Pt(12)
+                    r.font.name = FONT
+    if more:
+        last = len(rows)
+        tbl.cell(last, 0).text = f"… {more} more rows"
+        for p in tbl.cell(last, 0).text_frame.paragraphs:
+            for r in p.runs:
+                r.font.size = Pt(11)
+                r.font.italic = True
+
+
+def _block_paras(blocks: list[Block]) -> tuple[list[Para], list[Table]]:
+    paras: list[Para] = []
+    tables: list[Table] = []
+    for b in blocks:
+        if b.kind in {"markdown", "html", "latex"}:
+            p, t = flatten_html(b.html)
+            paras.extend(p)
+            tables.extend(t)
+        elif b.kind == "text":
+            paras.append(Para(b.text[:1500], mono=True))
+        elif b.kind == "widget" and _picture_of(b) is None and b.text:
+            paras.append(Para(b.text))
+    return paras, tables
+
+
+def _content_slide(prs, s: Slide) -> None:
+    slide = prs.slides.add_slide(prs.slide_layouts[6])  # blank
+    top = MARGIN
+    full_w = WIDTH - 2 * MARGIN
+    if s.kind == "divider":
+        _text_box(
+            slide, MARGIN, Inches(3), full_w, Inches(1.2), [Para(s.title, bold=True)], 40, MUTED
+        )
+        return
+    if s.headline:
+        if s.title:
+            _text_box(
+                slide,
+                MARGIN,
+                top,
+                full_w,
+                Inches(0.45),
+                [Para(s.title.upper(), bold=True)],
+                14,
+                ACCENT,
+            )
+            top += Inches(0.45)
+        paras, _ = _block_paras(s.headline)
+        text = " ".join(p.text for p in paras)
+        _text_box(slide, MARGIN, top, full_w, Inches(1.1), [Para(text, bold=True)], 28)
+        top += Inches(1.2)
+    elif s.title:
+        _text_box(slide, MARGIN, top, full_w, Inches(0.8), [Para(s.title, bold=True)], 32)
+        top += Inches(0.95)
+    pictures = [p for p in (_picture_of(b) for b in s.body) if p is not None]
+    paras, tables = _block_paras([b for b in s.body if _picture_of(b) is None])
+    area_h = HEIGHT - top - MARGIN
+    if pictures and (paras or tables):
+        text_w = int(full_w * 0.32)
+        _text_box(slide, MARGIN, top, text_w, area_h, paras, 16)
+        if tables and not paras:
+            _add_table(slide, tables[0], MARGIN, top, text_w, area_h)
+        pic_left = MARGIN + text_w + Inches(0.3)
+        pic_w = full_w - text_w - Inches(0.3)
+        _pictures(slide, pictures, pic_left, top, pic_w, area_h)
+    elif pictures:
+        _pictures(slide, pictures, MARGIN, top, full_w, area_h)
+    else:
+        text_h = area_h if not tables else int(area_h * 0.3) if paras else 0
+        if paras:
+            _text_box(slide, MARGIN, top, full_w, text_h, paras, 20 if len(paras) < 8 else 16)
+        if tables:
+            _add_table(slide, tables[0], MARGIN, top + text_h, full_w, area_h - text_h)
+    notes = s.notes_text()
+    if notes:
+        slide.notes_slide.notes_text_frame.text = notes
+
+
+def _pictures(slide, pictures: list[Block], left, top, width, height) -> None:
+    n = len(pictures)
+    gap = Inches(0.2)
+    each = (width - gap * (n - 1)) // n
+    for i, pic in enumerate(pictures):
+        _add_picture(slide, pic, left + i * (each + gap), top, each, height)
+
+
+def _title_slide(prs, deck: Deck, s: Slide) -> None:
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    bar = slide.shapes.add_shape(1, MARGIN, Inches(2.3), Inches(1.3), Inches(0.1))
+    bar.fill.solid()
+    bar.fill.fore_color.rgb = ACCENT
+    bar.line.fill.background()
+    _text_box(
+        slide, MARGIN, Inches(2.6), WIDTH - 2 * MARGIN, Inches(1.8), [Para(s.title, bold=True)], 44
+    )
+    sub, _ = _block_paras(s.body)
+    if deck.subtitle:
+        sub.insert(0, Para(deck.subtitle))
+    if sub:
+        _text_box(slide, MARGIN, Inches(4.5), WIDTH - 2 * MARGIN, Inches(1.5), sub, 20, MUTED)
+    notes = s.notes_text()
+    if notes:
+        slide.notes_slide.notes_text_frame.text = notes
+
+
+def _deterministic_zip(data: bytes) -> bytes:
+    """Same members, same order, fixed timestamps: byte-identical output for the same deck."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def render_pptx(deck: Deck) -> bytes:
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = WIDTH, HEIGHT
+    props = prs.core_properties
+    props.title = deck.title
+    props.author = ""
+    props.last_modified_by = "explainwidgets"
+    props.revision = 1
+    props.created = props.modified = props.last_printed = FIXED_DATE.replace(tzinfo=None)
+    for s in deck.slides:
+        if s.kind == "title":
+            _title_slide(prs, deck, s)
+        else:
+            _content_slide(prs, s)
+    buf = io.BytesIO()
+    prs.save(buf)
+    return _deterministic_zip(buf.getvalue())
