@@ -273,7 +273,8 @@ function render({ model, el }) {
       svg("text", { x: W - pad.r, y: H - 4, class: "ew-axis", "text-anchor": "end", text: `high cut-off: ${shortVerb} fewer →` }),
     );
     const be = state.isProbability ? breakEven(state.payoff) : null;
-    const bestText = `Best value: ${money(values[best], state.currency, state.locale)} per 100 ${state.noun} when you ${state.labels.flag || "flag"} at ${cutoffText(state, thresholds[best])} or more.`;
+    const bestMoney = values[best] >= 0 ? `earns ${money(values[best], state.currency, state.locale)}` : `loses the least, ${money(-values[best], state.currency, state.locale)}`;
+    const bestText = `Best cut-off: ${state.labels.flag || "flag"} at ${cutoffText(state, thresholds[best])} or more; it ${bestMoney} per 100 ${state.noun}.`;
     const beText =
       be === null
         ? null
@@ -335,7 +336,7 @@ function render({ model, el }) {
       c.label.textContent = labelFor(state.labels, k, f.p100[k]);
       if (state.payoff) {
         const per = (Number(state.payoff[k] || 0) * f.counts[k]) / (f.counts.tp + f.counts.fp + f.counts.fn + f.counts.tn) * 100;
-        c.moneyOut.textContent = ` → ${per < 0 ? "−" : ""}${money(Math.abs(per), state.currency, state.locale)} per 100`;
+        c.moneyOut.textContent = ` → ${money(per, state.currency, state.locale)} per 100`;
         if (c.input && document.activeElement !== c.input) c.input.value = String(state.payoff[k] ?? 0);
       }
     }

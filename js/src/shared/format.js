@@ -15,13 +15,14 @@ export function roundSig(x, digits = 3) {
   return Math.round(x / f) * f;
 }
 
-/** Money with honest precision: 3 significant figures, whole units. */
+/** Money with honest precision: 3 significant figures, whole units, a true minus sign. */
 export function money(x, currency = "USD", locale = "en-US") {
-  const r = roundSig(x, 3);
+  const r = Math.abs(roundSig(x, 3));
+  const sign = x < 0 && r !== 0 ? "\u2212" : "";
   try {
-    return nf(locale, { style: "currency", currency, maximumFractionDigits: 0, minimumFractionDigits: 0 }).format(r);
+    return sign + nf(locale, { style: "currency", currency, maximumFractionDigits: 0, minimumFractionDigits: 0 }).format(r);
   } catch {
-    return `${nf(locale, { maximumFractionDigits: 0 }).format(r)} ${currency}`;
+    return `${sign}${nf(locale, { maximumFractionDigits: 0 }).format(r)} ${currency}`;
   }
 }
 
