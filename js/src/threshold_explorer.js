@@ -72,8 +72,15 @@ export function figuresAt(state, i) {
   return { i, t: curve.thresholds[i], counts, cases: casesAt(curve, i), p100, value };
 }
 
+const decoded = new WeakMap(); // raw synced curve -> decoded typed arrays (decode once)
+
 function readState(model) {
-  const curve = readCurve(model.get("curve"));
+  const raw = model.get("curve") || {};
+  let curve = decoded.get(raw);
+  if (!curve) {
+    curve = readCurve(raw);
+    decoded.set(raw, curve);
+  }
   const t = model.get("threshold");
   return {
     curve,
@@ -155,7 +162,6 @@ function render({ model, el }) {
 
   let state = readState(model);
   let lastIcons = "";
-  let chartCache = null;
 
   function setIndex(i) {
     const t = state.curve.thresholds[i];
@@ -207,7 +213,7 @@ function render({ model, el }) {
           });
         }
         const moneyRow = input
-          ? h("label", { class: "ew-cell-payoff" }, h("span", { text: "Worth each: " }), input, moneyOut)
+          ? h("label", { class: "ew-cell-payoff" }, h("span", { text: `Worth each (${state.currency}): ` }), input, moneyOut)
           : null;
         cells[k] = { number, label, moneyOut, input };
         children.push(
@@ -236,56 +242,87 @@ function render({ model, el }) {
   }
   buildPresets();
 
-  function drawChart(f, best) {
+  // The chart's x axis is the slider's: one step per grid point, so the "now" line sits
+  // exactly above the thumb. It is rebuilt only when the curve or the money change; a
+  // slider move just moves the line.
+  let chartParts = null;
+
+  function buildChart(best) {
     if (!state.payoff) {
+      chartParts = null;
       setChildren(chart);
       return;
     }
-    const W = 420;
-    const H = 120;
-    const pad = { l: 8, r: 8, t: 10, b: 18 };
+    const W = 460;
+    const H = 130;
+    const pad = { l: 64, r: 8, t: 10, b: 18 };
     const { thresholds } = state.curve;
     const n = thresholds.length;
     const verb = state.labels.flag || "flag";
     const shortVerb = verb.length <= 14 ? verb : "flag";
-    if (!chartCache || chartCache.curve !== state.curve || chartCache.payoff !== state.payoff) {
-      const values = new Float64Array(n);
-      for (let i = 0; i < n; i++) values[i] = valuePer100(countsAt(state.curve, i), state.payoff);
-      chartCache = { curve: state.curve, payoff: state.payoff, values };
+    const values = new Float64Array(n);
+    for (let i = 0; i < n; i++) values[i] = valuePer100(countsAt(state.curve, i), state.payoff);
+    let lo = 0;
+    let hi = 0;
+    for (const v of values) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
     }
-    const { values } = chartCache;
-    const lo = Math.min(0, ...values);
-    const hi = Math.max(0, ...values);
-    const t0 = thresholds[0];
-    const t1 = thresholds[n - 1];
-    const x = (t) => pad.l + ((t - t0) / (t1 - t0 || 1)) * (W - pad.l - pad.r);
+    const x = (i) => pad.l + (i / Math.max(n - 1, 1)) * (W - pad.l - pad.r);
     const y = (v) => pad.t + (1 - (v - lo) / (hi - lo || 1)) * (H - pad.t - pad.b);
     let d = "";
-    for (let i = 0; i < n; i++) d += `${i ? "L" : "M"}${x(thresholds[i]).toFixed(1)},${y(values[i]).toFixed(1)}`;
+    for (let i = 0; i < n; i++) d += `${i ? "L" : "M"}${x(i).toFixed(1)},${y(values[i]).toFixed(1)}`;
+    const fmt = (v) => money(v, state.currency, state.locale);
+    const now = svg("line", { y1: pad.t, y2: H - pad.b, class: "ew-now" });
     const plot = svg(
       "svg",
-      { viewBox: `0 0 ${W} ${H}`, class: "ew-chart-svg", role: "img", "aria-label": "Money per 100 at each cut-off" },
+      { viewBox: `0 0 ${W} ${H}`, class: "ew-chart-svg", role: "img", "aria-label": `Money per 100 ${state.noun} at each cut-off` },
       svg("line", { x1: pad.l, x2: W - pad.r, y1: y(0), y2: y(0), class: "ew-zero" }),
+      svg("text", { x: pad.l - 4, y: y(hi) + 4, class: "ew-axis", "text-anchor": "end", text: fmt(hi) }),
+      hi !== 0 && lo !== 0 ? svg("text", { x: pad.l - 4, y: y(0) + 4, class: "ew-axis", "text-anchor": "end", text: fmt(0) }) : null,
+      svg("text", { x: pad.l - 4, y: y(lo) + 4, class: "ew-axis", "text-anchor": "end", text: fmt(lo) }),
       svg("path", { d, class: "ew-value-line" }),
-      svg("line", { x1: x(f.t), x2: x(f.t), y1: pad.t, y2: H - pad.b, class: "ew-now" }),
-      svg("circle", { cx: x(thresholds[best]), cy: y(values[best]), r: 5, class: "ew-best-dot" }),
+      now,
+      svg("circle", { cx: x(best), cy: y(values[best]), r: 5, class: "ew-best-dot" }),
       svg("text", { x: pad.l, y: H - 4, class: "ew-axis", text: `← low cut-off: ${shortVerb} more` }),
       svg("text", { x: W - pad.r, y: H - 4, class: "ew-axis", "text-anchor": "end", text: `high cut-off: ${shortVerb} fewer →` }),
     );
     const be = state.isProbability ? breakEven(state.payoff) : null;
-    const bestMoney = values[best] >= 0 ? `earns ${money(values[best], state.currency, state.locale)}` : `loses the least, ${money(-values[best], state.currency, state.locale)}`;
-    const bestText = `Best cut-off: ${state.labels.flag || "flag"} at ${cutoffText(state, thresholds[best])} or more; it ${bestMoney} per 100 ${state.noun}.`;
+    const bestMoney = values[best] >= 0 ? `earns ${fmt(values[best])}` : `loses the least, ${fmt(-values[best])}`;
+    const bestText = `Best cut-off: ${verb} at ${cutoffText(state, thresholds[best])} or more; it ${bestMoney} per 100 ${state.noun}.`;
     const beText =
       be === null
         ? null
         : `Break-even: acting on a case pays when its ${state.labels.score || "score"} is above about ${inHundred(be, state.locale)}.`;
     setChildren(
       chart,
-      h("div", { class: "ew-chart-title", text: `Money per 100 ${state.noun} at each cut-off (● best, │ now)` }),
+      h(
+        "div",
+        { class: "ew-chart-title" },
+        `Money per 100 ${state.noun} at each cut-off (`,
+        h("span", { class: "ew-key-best", text: "●" }),
+        " best, ",
+        h("span", { class: "ew-key-now", text: "│" }),
+        " now)",
+      ),
       plot,
-      h("p", { class: "ew-best", "data-testid": "best" , text: bestText }),
+      h("p", { class: "ew-best", "data-testid": "best", text: bestText }),
       beText ? h("p", { class: "ew-break-even", "data-testid": "break-even", text: beText }) : null,
     );
+    chartParts = { curve: state.curve, payoff: state.payoff, now, x };
+  }
+
+  function drawChart(f) {
+    if (!state.payoff) {
+      if (chartParts) buildChart(-1);
+      return;
+    }
+    if (!chartParts || chartParts.curve !== state.curve || chartParts.payoff !== state.payoff) {
+      buildChart(bestIndex(state.curve, state.payoff));
+    }
+    const xi = chartParts.x(f.i).toFixed(1);
+    chartParts.now.setAttribute("x1", xi);
+    chartParts.now.setAttribute("x2", xi);
   }
 
   function update() {
@@ -357,7 +394,7 @@ function render({ model, el }) {
       }
     }
 
-    drawChart(f, state.payoff ? bestIndex(state.curve, state.payoff) : -1);
+    drawChart(f);
 
     const markItems = state.marks.map((m) => {
       const flagged = m.score >= f.t;
