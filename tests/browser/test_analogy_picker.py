@@ -8,47 +8,21 @@ test-artifacts/ for a human to look at.
 from __future__ import annotations
 
 import json
-import os
 import pathlib
-import shutil
 
 import numpy as np
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 STATIC = ROOT / "src" / "explainwidgets" / "static"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover
-        if os.environ.get("CI") == "true":
-            raise
-        pytest.skip("playwright is not installed")
-    if not shutil.which(CHROMIUM) and not pathlib.Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium missing: apt-get install -y chromium")
-        pytest.skip("Chromium missing: apt-get install -y chromium (never playwright install)")
-    if not (STATIC / "analogy_picker.js").exists():
-        pytest.skip("front-end not built: cd js && npm run build")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+@pytest.fixture
+def chromium(browser):
+    """The suite's shared Chromium (tests/browser/conftest.py: fails in CI if missing)."""
+    assert (STATIC / "analogy_picker.js").exists(), "front end not built: cd js && npm run build"
+    return browser
 
 
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><style>%(css)s</style></head>
