@@ -51,9 +51,11 @@ def main() -> None:
         y = rng.random(n) < 0.05
         s = rng.random(n) * 0.5 + 0.3 * y  # continuous: about n distinct scores
         ref = median_ms(lambda s=s: np.sort(s), repeat)
-        ours = median_ms(lambda y=y, s=s: ThresholdExplorer.from_predictions(y, s), repeat)
+        # close() unregisters each widget, as a notebook would keep only the last one.
+        ours = median_ms(lambda y=y, s=s: ThresholdExplorer.from_predictions(y, s).close(), repeat)
         ours_pay = median_ms(
-            lambda y=y, s=s: ThresholdExplorer.from_predictions(y, s, payoff=payoff), repeat
+            lambda y=y, s=s: ThresholdExplorer.from_predictions(y, s, payoff=payoff).close(),
+            repeat,
         )
         roc = median_ms(lambda y=y, s=s: roc_curve(y, s), max(1, repeat // 2))
         cm = median_ms(lambda y=y, s=s: confusion_matrix(y, s >= 0.5), max(1, repeat // 2))

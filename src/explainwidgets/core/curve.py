@@ -150,6 +150,10 @@ class ScoreSet:
         object.__setattr__(self, "_distinct_cache", out)
         return out
 
+    def release_cache(self) -> None:
+        """Free the per-distinct-score arrays (3 floats per case) once presets are known."""
+        self.__dict__.pop("_distinct_cache", None)
+
     def _weights_merged(self, order: NDArray[np.intp]) -> NDArray[np.float64]:
         if self.sample_weight_sorted is None:
             return np.ones(len(order), dtype=np.float64)
