@@ -20,17 +20,10 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from explainwidgets.core.uncertainty import measure
-from explainwidgets.datasets import make_credit_applicants
+from explainwidgets.datasets import CREDIT_CATEGORICAL, CREDIT_NUMERIC, make_credit_applicants
 
-NUM = [
-    "income",
-    "loan_amount",
-    "debt_to_income",
-    "credit_history_years",
-    "late_payments_12m",
-    "age",
-]
-CAT = ["employment", "home", "segment"]
+NUM = list(CREDIT_NUMERIC)
+CAT = list(CREDIT_CATEGORICAL)
 N_RESAMPLES = 200
 
 

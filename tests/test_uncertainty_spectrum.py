@@ -15,18 +15,11 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.svm import LinearSVC
 
-from explainwidgets.datasets import make_credit_applicants
+from explainwidgets.datasets import CREDIT_CATEGORICAL, CREDIT_NUMERIC, make_credit_applicants
 from explainwidgets.uncertainty_spectrum import Statement, UncertaintySpectrum
 
-NUM = [
-    "income",
-    "loan_amount",
-    "debt_to_income",
-    "credit_history_years",
-    "late_payments_12m",
-    "age",
-]
-CAT = ["employment", "home", "segment"]
+NUM = list(CREDIT_NUMERIC)
+CAT = list(CREDIT_CATEGORICAL)
 
 
 def credit_model():

@@ -9,17 +9,18 @@ from typing import Any
 
 import numpy as np
 
-CREDIT_FEATURES = (
+#: Numeric columns of :func:`make_credit_applicants` (``income`` has missing values).
+CREDIT_NUMERIC = (
     "income",
     "loan_amount",
     "debt_to_income",
     "credit_history_years",
     "late_payments_12m",
     "age",
-    "employment",
-    "home",
-    "segment",
 )
+#: Categorical (string) columns of :func:`make_credit_applicants`.
+CREDIT_CATEGORICAL = ("employment", "home", "segment")
+CREDIT_FEATURES = CREDIT_NUMERIC + CREDIT_CATEGORICAL
 
 
 def make_credit_applicants(

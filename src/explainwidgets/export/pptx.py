@@ -122,7 +122,7 @@ def _block_paras(blocks: list[Block]) -> tuple[list[Para], list[Table]]:
 
 def _content_slide(prs, s: Slide) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[6])  # blank
-    top = MARGIN
+    top: int = MARGIN
     full_w = WIDTH - 2 * MARGIN
     if s.kind == "divider":
         _text_box(
