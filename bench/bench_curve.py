@@ -47,7 +47,7 @@ def main() -> None:
     payoff = {"tp": 0, "fp": -300, "fn": -5000, "tn": 300}
     rows = []
     stages = []
-    for n, repeat in ((10**5, 9), (10**6, 5), (10**7, 3)):
+    for n, repeat in ((10**5, 15), (10**6, 9), (10**7, 3)):
         y = rng.random(n) < 0.05
         s = rng.random(n) * 0.5 + 0.3 * y  # continuous: about n distinct scores
         ref = median_ms(lambda s=s: np.sort(s), repeat)
@@ -90,8 +90,8 @@ def main() -> None:
         )
     lines += [
         "",
-        "Where the time goes (ms): input checks; splitting by class and sorting each; the linear",
-        "merge over every distinct score for the exact presets plus the ≤ ~1,000-point curve.",
+        "Where the time goes (ms): input checks; splitting by class and sorting each; the exact",
+        "presets (over every distinct score, via the candidate thresholds) plus the ≤ ~1,000-point curve.",
         "",
         "| n | checks | split + sort by class | exact presets + curve |",
         "|---:|---:|---:|---:|",
@@ -99,10 +99,11 @@ def main() -> None:
     ]
     lines += [
         "",
-        "from_predictions includes input checks, sorting positives and negatives, one linear",
-        "merge for the exact presets (and the exact best threshold with a payoff) over every",
-        "distinct score, and the ≤ ~1,000-point curve the browser receives. Target: ratio ≤ 1.5",
-        "at 1e6 and state ≤ 64 KB.",
+        "from_predictions includes input checks, sorting positives and negatives, the exact",
+        "presets (and the exact best threshold with a payoff) over every distinct score, the",
+        "≤ ~1,000-point curve the browser receives, and creating the widget. Target: ratio ≤ 1.5",
+        "at 1e6 and state ≤ 64 KB. The state target is met; the time ratio is not (see the",
+        "stage table: splitting by class and sorting each class alone costs about 2× np.sort).",
     ]
     write_section("curve", "\n".join(lines))
 

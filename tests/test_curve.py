@@ -161,3 +161,54 @@ def test_break_even_probability():
 def test_bad_payoff(payoff, error, match):
     with pytest.raises(error, match=match):
         check_payoff(payoff)
+
+
+def _brute_force(y, s, w, payoff):
+    """Best value and presets by trying every distinct score (the oracle).
+
+    Counts come from a plain comparison matrix (checked against sklearn above); ties are
+    exact float ties, as in the implementation and the browser, which compute the same
+    floats from the same counts.
+    """
+    u = np.unique(s)
+    w = np.ones(len(s)) if w is None else w
+    flagged = s[None, :] >= u[:, None]
+    tp = (flagged & y) @ w
+    fp = (flagged & ~y) @ w
+    P, N = w[y].sum(), w[~y].sum()
+    rows = [{"tp": a, "fp": b, "fn": P - a, "tn": N - b} for a, b in zip(tp, fp, strict=True)]
+    values = np.array([value_per_100(r, payoff) for r in rows])
+    j = tp / P - fp / N
+    catch = u[tp / P >= 0.9]
+    quiet = u[fp / N <= 0.05]
+    return {
+        "best": u[values == values.max()].max(),
+        "balanced": u[j == j.max()].max(),
+        "catch_more": catch.max() if len(catch) else u[0],
+        "fewer_false_alarms": quiet.min() if len(quiet) else u[-1],
+        "values": dict(zip(u, values, strict=True)),
+    }
+
+
+payoffs = st.fixed_dictionaries(
+    {k: st.integers(-50, 50).map(float) for k in ("tp", "fp", "fn", "tn")}
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(labelled, payoffs, st.booleans())
+def test_exact_optimum_without_a_full_merge(data, payoff, weighted):
+    """best_threshold and the presets equal a brute-force search over every distinct score."""
+    y, s, w = data
+    w = (w + 1.0).round() if weighted else None
+    ss = ScoreSet.from_arrays(y, s, w)
+    oracle = _brute_force(y, s, w, payoff)
+    best = ss.best_threshold(payoff)
+    # the same value as the true maximum (a tie with equal value is also correct)...
+    assert oracle["values"][best] == pytest.approx(max(oracle["values"].values()), abs=1e-9)
+    # ...and ties go to the highest threshold
+    assert best == oracle["best"]
+    presets = ss.presets()
+    assert presets["balanced"] == oracle["balanced"]
+    assert presets["catch_more"] == oracle["catch_more"]
+    assert presets["fewer_false_alarms"] == oracle["fewer_false_alarms"]

@@ -332,7 +332,6 @@ class ThresholdExplorer(StaticFallbackMixin, anywidget.AnyWidget):
         self._exact_presets = exact
         keep = [self.threshold] if self._curve is not None else []
         self._curve = build_curve(self._scores, extra=[*exact.values(), *keep])
-        self._scores.release_cache()  # a widget lives long; keep only the sorted scores
         with self.hold_sync():
             self.curve = _curve_state(self._curve)
             self.presets = [

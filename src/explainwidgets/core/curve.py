@@ -2,7 +2,8 @@
 
 A case is *flagged* when ``score >= threshold``. Positives and negatives are sorted
 separately once; the counts at any threshold are then one ``searchsorted`` each
-(see BENCHMARKS.md: about 4x faster than an argsort of all scores).
+(see BENCHMARKS.md). Best value and presets are exact over every distinct score without
+merging all of them (see :meth:`ScoreSet.candidates`).
 
 :class:`ThresholdCurve` is the compact summary the browser receives: cumulative
 counts at no more than about a thousand thresholds, exact at each.
@@ -42,8 +43,6 @@ class ScoreSet:
     weighted: bool
     n_pos: int
     n_neg: int
-    #: Weights of ``pos`` and ``neg`` in sorted order (None when unweighted).
-    sample_weight_sorted: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None
 
     @classmethod
     def from_arrays(
@@ -66,7 +65,6 @@ class ScoreSet:
             weighted=w is not None,
             n_pos=len(pos),
             n_neg=len(neg),
-            sample_weight_sorted=None if pos_w is None or neg_w is None else (pos_w, neg_w),
         )
 
     @property
@@ -114,50 +112,38 @@ class ScoreSet:
             "tn": _minus(self.total_neg, fpf),
         }
 
-    def unique_scores(self) -> NDArray[np.float64]:
-        return self._distinct()[0]
+    def distinct_if_few(self, limit: int) -> NDArray[np.float64] | None:
+        """All distinct scores when there are at most ``limit`` of them, else None (O(n))."""
+        dp, dn = _distinct_sorted(self.pos), _distinct_sorted(self.neg)
+        if len(dp) + len(dn) > 2 * limit:
+            return None
+        u = np.union1d(dp, dn)
+        return u if len(u) <= limit else None
 
-    def _distinct(self) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-        """Every distinct score with the weight flagged at it: (u, tp(u), fp(u)), cached.
+    def rank_points(self, k: int) -> NDArray[np.float64]:
+        """About ``k`` scores at evenly spaced ranks, drawn from each class in proportion to
+        its size (at least a quarter from the smaller one, so its region is resolved)."""
+        n = self.n_pos + self.n_neg
+        k_pos = min(self.n_pos, max(k // 4, round(k * self.n_pos / n)))
+        k_neg = min(self.n_neg, max(k // 4, k - k_pos))
+        return np.concatenate([_at_ranks(self.pos, k_pos), _at_ranks(self.neg, k_neg)])
 
-        Merges the two sorted arrays (a stable argsort of two sorted runs is a linear
-        merge), then sums weights from the top. Adding the negatives' zeros leaves every
-        partial sum unchanged, so tp(u) equals ``pos_above`` at u to the last bit.
+    def candidates(self) -> NDArray[np.float64]:
+        """Every threshold at which best value, the balance point or a preset can lie.
+
+        Between two consecutive scores of the smaller class, only cases of the larger class
+        change sides as the threshold rises, each moving the value (and the balance) the
+        same way: the run is monotone, so its optimum is at one of its ends — a score of the
+        smaller class, or the first score of the larger class above one. With the lowest and
+        highest score added, the exact maximum over all distinct scores (ties to the highest)
+        is always among these, and there are at most about twice as many as cases in the
+        smaller class. No merge of all n scores is needed.
         """
-        cached = self.__dict__.get("_distinct_cache")
-        if cached is not None:
-            return cached
-        merged = np.concatenate([self.pos, self.neg])
-        order = np.argsort(merged, kind="stable")
-        values = merged[order]
-        is_pos = order < self.n_pos
-        change = np.empty(len(values), dtype=bool)
-        change[0] = True
-        np.not_equal(values[1:], values[:-1], out=change[1:])
-        first = np.flatnonzero(change)
-        if self.sample_weight_sorted is None:
-            # Positives strictly before each first occurrence; the rest are flagged.
-            pos_before = np.cumsum(is_pos, dtype=np.int64)[first] - is_pos[first]
-            tp = (self.n_pos - pos_before).astype(np.float64)
-            fp = (self.n_neg - (first - pos_before)).astype(np.float64)
-        else:
-            w = self._weights_merged(order)
-            wp = np.where(is_pos, w, 0.0)[::-1].copy()
-            wn = np.where(is_pos, 0.0, w)[::-1].copy()
-            tp = np.cumsum(wp)[::-1][first]
-            fp = np.cumsum(wn)[::-1][first]
-        out = (values[first], tp, fp)
-        object.__setattr__(self, "_distinct_cache", out)
-        return out
-
-    def release_cache(self) -> None:
-        """Free the per-distinct-score arrays (3 floats per case) once presets are known."""
-        self.__dict__.pop("_distinct_cache", None)
-
-    def _weights_merged(self, order: NDArray[np.intp]) -> NDArray[np.float64]:
-        if self.sample_weight_sorted is None:
-            return np.ones(len(order), dtype=np.float64)
-        return np.concatenate(self.sample_weight_sorted)[order]
+        small, large = (self.pos, self.neg) if self.n_pos <= self.n_neg else (self.neg, self.pos)
+        ds = _distinct_sorted(small)
+        j = np.searchsorted(large, ds, side="right")
+        above = large[j[j < len(large)]]
+        return np.unique(np.concatenate([ds, above, [self.score_min, self.score_max]]))
 
     def best_threshold(self, payoff: dict[str, float]) -> float:
         """The threshold (among all distinct scores) with the highest value per 100.
@@ -165,23 +151,65 @@ class ScoreSet:
         Ties go to the highest such threshold (flag fewer); the browser breaks ties the
         same way, so its best point on the grid is this one.
         """
-        u, tp, fp = self._distinct()
+        c = self.candidates()
+        tp, fp = self.flagged(c)
         values = _values(tp, fp, self.total_pos, self.total_neg, payoff)
-        return float(u[len(u) - 1 - int(np.argmax(values[::-1]))])
+        return float(c[len(c) - 1 - int(np.argmax(values[::-1]))])
 
     def presets(self) -> dict[str, float]:
-        """Named thresholds, exact over all distinct scores (see ThresholdExplorer docs)."""
-        u, tp, fp = self._distinct()
-        tpr = tp / self.total_pos
-        fpr = fp / self.total_neg
-        catch = np.flatnonzero(tpr >= CATCH_MORE_SHARE)
-        quiet = np.flatnonzero(fpr <= FEWER_FALSE_ALARMS_SHARE)
-        j = tpr - fpr
+        """Named thresholds, exact over all distinct scores (see ThresholdExplorer docs).
+
+        ``catch_more``: the highest score that still flags at least
+        :data:`CATCH_MORE_SHARE` of the positives' weight; ``fewer_false_alarms``: the lowest
+        score that flags at most :data:`FEWER_FALSE_ALARMS_SHARE` of the negatives' weight;
+        ``balanced``: the highest score with the largest (share of positives flagged minus
+        share of negatives flagged).
+        """
+        c = self.candidates()
+        tp, fp = self.flagged(c)
+        j = tp / self.total_pos - fp / self.total_neg
         return {
-            "catch_more": float(u[catch[-1]] if len(catch) else u[0]),
-            "fewer_false_alarms": float(u[quiet[0]] if len(quiet) else u[-1]),
-            "balanced": float(u[len(u) - 1 - int(np.argmax(j[::-1]))]),
+            "catch_more": self._catch_more(),
+            "fewer_false_alarms": self._fewer_false_alarms(),
+            "balanced": float(c[len(c) - 1 - int(np.argmax(j[::-1]))]),
         }
+
+    def _catch_more(self) -> float:
+        # tp(t) = pos_above[searchsorted(pos, t)] falls as t rises; the highest distinct
+        # score keeping tp/P >= share is pos[i*], i* the last index that still qualifies.
+        ok = np.flatnonzero(self.pos_above[: self.n_pos] / self.total_pos >= CATCH_MORE_SHARE)
+        return float(self.pos[ok[-1]]) if len(ok) else self.score_min
+
+    def _fewer_false_alarms(self) -> float:
+        # fp(t) = neg_above[searchsorted(neg, t)]; the first index j* that qualifies means
+        # t must be above neg[j*-1]: the lowest distinct score there, from either class.
+        ok = np.flatnonzero(self.neg_above / self.total_neg <= FEWER_FALSE_ALARMS_SHARE)
+        j = int(ok[0])
+        if j == 0:
+            return self.score_min
+        floor = self.neg[j - 1]
+        options = [
+            arr[i]
+            for arr in (self.pos, self.neg)
+            if (i := int(np.searchsorted(arr, floor, side="right"))) < len(arr)
+        ]
+        return float(min(options)) if options else self.score_max
+
+
+def _distinct_sorted(a: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Distinct values of an already sorted array, in O(n)."""
+    if len(a) == 0:
+        return a
+    keep = np.empty(len(a), dtype=bool)
+    keep[0] = True
+    np.not_equal(a[1:], a[:-1], out=keep[1:])
+    return a[keep]
+
+
+def _at_ranks(a: NDArray[np.float64], k: int) -> NDArray[np.float64]:
+    if k <= 0 or len(a) == 0:
+        return a[:0]
+    return a[np.linspace(0, len(a) - 1, k).round().astype(np.int64)]
 
 
 def _minus(total: float, part: float) -> float:
@@ -320,14 +348,12 @@ def build_curve(
     from Python) are always included. The minimum and maximum score always are.
     """
     lo, hi = scores.score_min, scores.score_max
-    u = scores.unique_scores()
-    if len(u) <= max_points:
-        grid = u
+    few = scores.distinct_if_few(max_points)
+    if few is not None:
+        grid = few
     else:
-        n_nice = int(max_points * 0.6)
-        nice = nice_grid(lo, hi, n_nice)
-        ranks = np.linspace(0, len(u) - 1, max_points - len(nice)).round().astype(np.int64)
-        grid = np.concatenate([nice, u[ranks]])
+        nice = nice_grid(lo, hi, int(max_points * 0.6))
+        grid = np.concatenate([nice, scores.rank_points(max_points - len(nice))])
     extra_a = np.asarray(extra, dtype=np.float64).ravel()
     grid = np.concatenate([grid, extra_a, [lo, hi]])
     return _curve_at(scores, grid)
