@@ -47,6 +47,7 @@ bench: setup
 	$(BIN)/python bench/bench_curve.py
 	$(BIN)/python bench/bench_uncertainty.py
 	$(BIN)/python bench/bench_export.py
+	CI=true $(BIN)/python bench/bench_browser_latency.py
 
 clean:
 	rm -rf $(VENV) js/node_modules src/explainwidgets/static build dist test-artifacts
