@@ -556,3 +556,56 @@ def test_jupyter_nbconvert_to_deck_html(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "story.html").read_text().startswith("<!DOCTYPE html>")
     assert "left out of the deck: cell 8: error" in proc.stderr
+
+
+def _model(name, **state):
+    return {
+        "model_name": name,
+        "model_module": "@jupyter-widgets/controls",
+        "model_module_version": "2.0.0",
+        "state": state,
+    }
+
+
+def test_progress_bars_are_left_out_and_listed():
+    """tqdm's notebook bar (a box of labels and a progress widget) is noise on a slide."""
+    view = "application/vnd.jupyter.widget-view+json"
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# Refits"),
+            new_code_cell(
+                "for _ in tqdm(range(200)): ...",
+                outputs=[
+                    new_output(
+                        "display_data",
+                        data={view: {"model_id": "box", "version_major": 2, "version_minor": 0}},
+                    ),
+                    new_output("stream", name="stdout", text="done\n"),
+                ],
+            ),
+            new_code_cell(
+                "w.IntSlider()",
+                outputs=[new_output("display_data", data={view: {"model_id": "slider"}})],
+            ),
+        ]
+    )
+    nb.metadata["widgets"] = {
+        "application/vnd.jupyter.widget-state+json": {
+            "version_major": 2,
+            "version_minor": 0,
+            "state": {
+                "box": _model("HBoxModel", children=["IPY_MODEL_l", "IPY_MODEL_p", "IPY_MODEL_r"]),
+                "l": _model("HTMLModel", value="refitting: 97%"),
+                "p": _model("FloatProgressModel", value=194, max=200),
+                "r": _model("HTMLModel", value="194/200"),
+                "slider": _model("IntSliderModel", value=3, max=10),
+            },
+        }
+    }
+    deck = build_deck(nb)
+    assert [str(d) for d in deck.dropped] == ["cell 2: progress: a progress bar"]
+    html = render_html(deck)
+    assert "refitting: 97%" not in html
+    assert "done" in html  # the cell's other output stays
+    kinds = [b.kind for s in deck.slides for b in s.body]
+    assert kinds.count("widget") == 1  # the slider is not a progress bar

@@ -165,7 +165,7 @@ def _warn(deck: Deck, jargon: list[JargonUse]) -> None:
     if deck.dropped:
         lines = "\n".join(f"  - {d}" for d in deck.dropped)
         warnings.warn(
-            f"left {len(deck.dropped)} error/stderr output(s) out of the deck:\n{lines}",
+            f"left {len(deck.dropped)} output(s) out of the deck (errors, stderr, progress bars):\n{lines}",
             DeckWarning,
             stacklevel=3,
         )

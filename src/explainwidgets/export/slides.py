@@ -34,6 +34,7 @@ import nbformat
 from explainwidgets.export._sanitize import flatten_html, html_to_text, sanitize_html
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+PROGRESS_MODELS = frozenset({"FloatProgressModel", "IntProgressModel"})
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 IMAGE_MIMES = ("image/svg+xml", "image/png", "image/jpeg", "image/gif")
 TAG_SO_WHAT = {"so-what", "so_what", "sowhat", "headline"}
@@ -98,7 +99,7 @@ class Slide:
 @dataclass
 class Dropped:
     cell: int  # 1-based code cell position in the notebook
-    what: str  # "error" | "stderr"
+    what: str  # "error" | "stderr" | "progress"
     summary: str
 
     def __str__(self) -> str:
@@ -634,6 +635,10 @@ class _Builder:
             if otype not in {"display_data", "execute_result"}:
                 continue
             data = out.get("data", {}) or {}
+            if WIDGET_VIEW in data and self._is_progress_bar(data):
+                # tqdm and friends: a bar frozen mid-run means nothing to a manager.
+                self.dropped.append(Dropped(index + 1, "progress", "a progress bar"))
+                continue
             block = self._widget_block(data, index) if WIDGET_VIEW in data else None
             if block is None:
                 block = _bundle_block(data, index, self.resolver(cell))
@@ -643,6 +648,25 @@ class _Builder:
         for b in blocks:
             b.fragment = fragment
         return blocks
+
+    def _is_progress_bar(self, data: dict[str, Any]) -> bool:
+        """A progress widget, or a box (tqdm's) made of labels and one progress widget."""
+        view = data.get(WIDGET_VIEW) or {}
+        model = self.all_models.get(view.get("model_id", "")) if isinstance(view, dict) else None
+        if not model:
+            return False
+        name = model.get("model_name", "")
+        if name in PROGRESS_MODELS:
+            return True
+        if name not in {"HBoxModel", "VBoxModel", "BoxModel"}:
+            return False
+        kinds = []
+        for ref in model.get("state", {}).get("children", []) or []:
+            child = self.all_models.get(str(ref).replace("IPY_MODEL_", ""), {})
+            kinds.append(child.get("model_name", ""))
+        return any(k in PROGRESS_MODELS for k in kinds) and all(
+            k in PROGRESS_MODELS or k in {"HTMLModel", "LabelModel"} for k in kinds
+        )
 
     def _widget_block(self, data: dict[str, Any], index: int) -> Block | None:
         view = data.get(WIDGET_VIEW) or {}
