@@ -27,8 +27,9 @@ browser-deps:
 	fi
 
 lint: setup
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/mypy src/explainwidgets
 
 js-test: setup
 	cd js && npm test
