@@ -273,3 +273,12 @@ def test_pandas_inputs_accepted(credit):
     assert isinstance(X, pd.DataFrame)
     ex = ThresholdExplorer.from_estimator(model, X, y.to_frame(), pos_label="Yes")
     assert ex.pos_label == "Yes"
+
+
+def test_is_probability_can_be_stated():
+    y, s = [0, 1, 1, 0, 1], [0.1, 0.9, 0.8, 0.2, 0.4]
+    assert ThresholdExplorer.from_predictions(y, s).is_probability is True
+    assert ThresholdExplorer.from_predictions(y, s, is_probability=False).is_probability is False
+    assert ThresholdExplorer.from_predictions(y, [-1, 2, 3, 0, 1]).is_probability is False
+    with pytest.raises(TypeError, match="is_probability"):
+        ThresholdExplorer.from_predictions(y, s, is_probability="yes")

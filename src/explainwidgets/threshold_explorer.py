@@ -243,6 +243,7 @@ class ThresholdExplorer(StaticFallbackMixin, anywidget.AnyWidget):
         *,
         pos_label: Any = None,
         sample_weight: ArrayLike | None = None,
+        is_probability: bool | None = None,
         threshold: float | None = None,
         payoff: Mapping[str, float] | None = None,
         noun: str = "cases",
@@ -253,9 +254,20 @@ class ThresholdExplorer(StaticFallbackMixin, anywidget.AnyWidget):
         title: str = "",
         min_cases: int = 30,
     ) -> ThresholdExplorer:
-        """Explore given true labels and scores (higher score = more likely positive)."""
+        """Explore given true labels and scores (higher score = more likely positive).
+
+        ``is_probability``: whether the scores are probabilities (shown as "15 in 100" and
+        used for the break-even). Default: True when every score lies in [0, 1]; pass False
+        for a score that is not a probability (a rank, a rescaled margin).
+        """
+        if is_probability is not None and not isinstance(is_probability, bool):
+            raise TypeError(f"is_probability must be True, False or None; got {is_probability!r}")
         data = binary_from_predictions(
-            y_true, y_score, pos_label=pos_label, sample_weight=sample_weight
+            y_true,
+            y_score,
+            pos_label=pos_label,
+            sample_weight=sample_weight,
+            is_probability=is_probability,
         )
         return cls._from_binary(
             data,
