@@ -78,3 +78,50 @@ def test_python_m_explainwidgets(story, tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "m.html").read_text().startswith("<!DOCTYPE html>")
+
+
+def test_output_folder_and_unwritable_place_are_one_line_errors(
+    story, tmp_path, capsys, monkeypatch
+):
+    (tmp_path / "out.html").mkdir()
+    assert main(["deck", str(story), "-o", str(tmp_path / "out.html"), "-q"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "is a folder" in err
+    assert "Traceback" not in err
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("tempfile.mkstemp", refuse)  # a read-only folder (tests may run as root)
+    assert main(["deck", str(story), "-o", str(tmp_path / "d.html"), "-q"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("explainwidgets deck: error: cannot write in")
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_execute_with_an_unknown_kernel_exits_1_without_traceback(tmp_path):
+    nb = new_notebook(cells=[new_markdown_cell("# K")])
+    nb.metadata["kernelspec"] = {"name": "nosuchkernel", "display_name": "x", "language": "x"}
+    path = tmp_path / "k.ipynb"
+    nbformat.write(nb, path)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "explainwidgets",
+            "deck",
+            str(path),
+            "-o",
+            str(tmp_path / "k.html"),
+            "--execute",
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    assert "kernel 'nosuchkernel'" in run.stderr

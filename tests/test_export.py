@@ -502,12 +502,33 @@ def test_execute_runs_a_copy_and_stores_widget_state(tmp_path, capsys):
     assert "Running notebook" in capsys.readouterr().err
 
 
-def test_execute_failure_is_a_clear_error(tmp_path):
-    nb = new_notebook(cells=[new_code_cell("1/0")])
+def test_execute_with_a_failing_cell_still_exports_and_lists_the_error(tmp_path):
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# Run\n\n## Result"),
+            new_code_cell("raise ValueError('\\x1b[31mred\\x1b[0m bad')"),
+            new_code_cell("print('after the error')"),
+        ]
+    )
     path = write_nb(tmp_path, nb, "fail.ipynb")
-    with pytest.raises(DeckError, match="failed while running"):
-        export_deck(path, tmp_path / "f.html", execute=True, progress=False)
-    assert not (tmp_path / "f.html").exists()
+    with pytest.warns(DeckWarning, match="ValueError: red bad") as caught:
+        report = export_deck(path, tmp_path / "f.html", execute=True, progress=False)
+    assert "\x1b" not in str(caught[0].message)
+    assert [d.what for d in report.dropped] == ["error"]
+    assert "after the error" in (tmp_path / "f.html").read_text(encoding="utf-8")
+
+
+def test_execute_cell_timeout_and_missing_kernel_are_clear_errors(tmp_path):
+    slow = write_nb(tmp_path, new_notebook(cells=[new_code_cell("import time; time.sleep(30)")]))
+    with pytest.raises(DeckError, match="longer than 2 s"):
+        export_deck(slow, tmp_path / "s.html", execute=True, progress=False, timeout=2)
+    nb = new_notebook(cells=[new_code_cell("1")])
+    nb.metadata["kernelspec"] = {"name": "nosuchkernel", "display_name": "x", "language": "x"}
+    path = write_nb(tmp_path, nb, "k.ipynb")
+    with pytest.raises(DeckError, match="kernel 'nosuchkernel', which is not installed"):
+        export_deck(path, tmp_path / "k.html", execute=True, progress=False)
+    assert not (tmp_path / "s.html").exists()
+    assert not (tmp_path / "k.html").exists()
 
 
 # -- nbconvert ---------------------------------------------------------------------------
@@ -609,3 +630,189 @@ def test_progress_bars_are_left_out_and_listed():
     assert "done" in html  # the cell's other output stays
     kinds = [b.kind for s in deck.slides for b in s.body]
     assert kinds.count("widget") == 1  # the slider is not a progress bar
+
+
+# -- review fixes: RISE content, setext headings --------------------------------------------
+
+
+def _rise(cell, slide_type):
+    cell.metadata["slideshow"] = {"slide_type": slide_type}
+    return cell
+
+
+def test_rise_slide_keeps_everything_after_its_title_heading():
+    nb = new_notebook(
+        cells=[
+            _rise(new_markdown_cell("# Deck"), "slide"),
+            _rise(
+                new_markdown_cell("## Findings\nChurn is down.\n\n### Why\nPrices held."), "slide"
+            ),
+            _rise(new_markdown_cell("## Two\n### sub heading\nstuff\n\n## More\nlast"), "slide"),
+        ]
+    )
+    deck = build_deck(nb)
+    assert [s.title for s in deck.slides] == ["Deck", "Findings", "Two"]
+    findings = " ".join(b.text for b in deck.slides[1].body)
+    assert "Churn is down." in findings
+    assert "Why" in findings
+    assert "Prices held." in findings
+    assert "Findings" not in findings  # the title heading is not repeated
+    two = "\n".join(b.text for b in deck.slides[2].body)
+    for words in ("sub heading", "stuff", "More", "last"):
+        assert words in two
+
+
+def test_setext_headings_split_slides_and_give_the_title():
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("Deck title\n=========="),
+            new_markdown_cell("Results\n-------\nbody one"),
+            new_markdown_cell("Method\n------\nbody two\n\nnot a heading\n\n---\n\nafter the rule"),
+        ]
+    )
+    deck = build_deck(nb)
+    assert [s.title for s in deck.slides] == ["Deck title", "Results", "Method"]
+    assert deck.slides[1].body[0].text == "body one"
+    method = deck.slides[2].body[0]
+    assert "after the rule" in method.text
+    assert "<hr" in method.html
+
+
+# -- review fixes: Output widgets, tabs, widget CSS -------------------------------------------
+
+
+def test_output_widget_plot_is_kept_for_html_and_powerpoint():
+    from test_export_notebooks import saved_widgets_notebook
+
+    deck = build_deck(saved_widgets_notebook())
+    interact = deck.slides[1].body[0]
+    assert interact.kind == "widget"
+    assert interact.live
+    assert interact.fallback is not None
+    assert interact.fallback.kind == "image"
+    html = render_html(deck)
+    saved = re.search(r'<div data-ewd-output="out">(.*?)</div></div>', html, re.S)
+    assert saved
+    assert "data:image/png;base64," in saved.group(1)
+    assert "done" in saved.group(1)
+    assert "step 1" not in saved.group(1)
+    payload = json.loads(re.search(r'id="ew-deck-data">(.*?)</script>', html, re.S).group(1))
+    assert payload["models"]["out"]["state"]["outputs"] == []
+
+
+def test_tabs_never_show_a_python_repr():
+    from test_export_notebooks import saved_widgets_notebook
+
+    deck = build_deck(saved_widgets_notebook())
+    tab = deck.slides[2].body[0]
+    assert "W()" not in tab.text
+    assert "Settings" in tab.text
+
+
+@pytest.mark.parametrize(
+    "closer", ["</style>", "</Style>", "</STYLE >", "</sTyLe\n>", "</script>", "</ScRiPt>", "<!--"]
+)
+def test_widget_css_cannot_close_its_style_tag(closer):
+    from explainwidgets.export.html import inline_style
+
+    css = f".x {{ color: red }}{closer}<img src=x onerror=alert(1)>"
+    escaped = inline_style(css)
+    assert not re.search(r"</(style|script)|<!--", escaped, re.I)
+
+
+def test_hostile_widget_css_stays_inside_style():
+    from test_export_notebooks import saved_widgets_notebook
+
+    html = render_html(build_deck(saved_widgets_notebook()))
+    assert "onerror=alert('css-breakout')" in html  # kept as CSS text …
+    head = html.split("</head>")[0]
+    # … and never closes its <style> early: two style elements (deck, widget), two closers.
+    assert head.count("\n<style>") == 2
+    assert len(re.findall(r"</style", head, re.I)) == 2
+
+
+# -- review fixes: where the deck is written, odd text ---------------------------------------
+
+
+def test_output_that_is_a_folder_or_unwritable_is_a_clear_error(tmp_path, monkeypatch):
+    path = write_nb(tmp_path, minimal(5))
+    (tmp_path / "deck.html").mkdir()
+    with pytest.raises(DeckError, match="is a folder"):
+        export_deck(path, tmp_path / "deck.html", progress=False)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("tempfile.mkstemp", refuse)
+    with pytest.raises(DeckError, match=r"cannot write in .*Permission denied"):
+        export_deck(path, tmp_path / "ok.html", progress=False)
+    monkeypatch.undo()
+    monkeypatch.setattr("os.replace", refuse)
+    with pytest.raises(DeckError, match=r"cannot write .*ok\.html: Permission denied"):
+        export_deck(path, tmp_path / "ok.html", progress=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["deck.html", "story.ipynb"]
+
+
+def test_new_deck_respects_umask_and_rewrite_keeps_the_old_mode(tmp_path):
+    path = write_nb(tmp_path, minimal(5))
+    old = os.umask(0o077)
+    try:
+        export_deck(path, tmp_path / "private.html", progress=False)
+    finally:
+        os.umask(old)
+    assert (tmp_path / "private.html").stat().st_mode & 0o777 == 0o600
+    (tmp_path / "private.html").chmod(0o640)
+    export_deck(path, tmp_path / "private.html", progress=False)
+    assert (tmp_path / "private.html").stat().st_mode & 0o777 == 0o640
+
+
+def test_lone_surrogates_are_replaced_not_a_crash(tmp_path):
+    raw = nbformat.writes(new_notebook(cells=[new_markdown_cell("# S\n\n## x\n\nbad SURR char")]))
+    path = tmp_path / "sur.ipynb"
+    path.write_text(raw.replace("SURR", "\\ud800"), encoding="utf-8")
+    for suffix in ("html", "pptx"):
+        export_deck(path, tmp_path / f"sur.{suffix}", progress=False)
+    assert "bad \ufffd char" in (tmp_path / "sur.html").read_text(encoding="utf-8")
+
+
+# -- review fixes: lesser ------------------------------------------------------------------
+
+
+def test_local_images_only_from_the_notebook_folder(tmp_path):
+    import base64 as b64
+
+    inside = tmp_path / "nb"
+    inside.mkdir()
+    (inside / "in.png").write_bytes(b64.b64decode(PNG_B64))
+    (tmp_path / "secret.png").write_bytes(b64.b64decode(PNG_B64))
+    nb = new_notebook(
+        cells=[new_markdown_cell("# T\n\n## P\n\n![a](in.png)\n\n![b](../secret.png)")]
+    )
+    deck = build_deck(nb, base_dir=inside)
+    assert deck.slides[1].body[0].html.count("data:image/png") == 1
+
+
+def test_escaped_title_text_stays_text():
+    deck = build_deck(new_notebook(cells=[new_markdown_cell("# Use &lt;b&gt; tags\n\n## Next")]))
+    assert deck.title == "Use <b> tags"
+    assert deck.slides[0].title_html == "Use &lt;b&gt; tags"
+    assert "<b>" not in render_html(deck).split("<body>")[1].split("</h1>")[0]
+
+
+@pytest.mark.parametrize("href", ["\\\\evil.example\\share", "/\\evil.example", "\\/evil.example"])
+def test_backslash_and_unc_links_are_dropped(href):
+    assert "href" not in sanitize_html(f'<a href="{href}">x</a>')
+
+
+def test_html_widget_value_is_kept_sanitised_in_the_payload():
+    from explainwidgets.export.html import widget_payload
+    from explainwidgets.export.slides import Deck
+
+    model = {
+        "model_name": "HTMLModel",
+        "state": {"value": "<b>Bold</b><script>alert(1)</script>"},
+    }
+    payload, _ = widget_payload(Deck("t", "", [], {"h": model}))
+    state = payload["models"]["h"]["state"]
+    assert state["value"] == "<b>Bold</b>"
+    assert state["_ew_text"] == "Bold"

@@ -145,3 +145,69 @@ def executed_widget_notebook():
         nbclient.NotebookClient(nb, store_widget_state=True, timeout=120).execute()
         _EXECUTED["nb"] = nb
     return nbformat.from_dict(nbformat.reads(nbformat.writes(_EXECUTED["nb"]), as_version=4))
+
+
+VIEW_MIME = "application/vnd.jupyter.widget-view+json"
+STATE_MIME = "application/vnd.jupyter.widget-state+json"
+HOSTILE_CSS = ".x { color: red }</Style><img src=x onerror=alert('css-breakout')><style>"
+
+
+def saved_widgets_notebook():
+    """interact()-style VBox(slider, Output with a saved plot), a Tab, a widget with hostile
+    _css — widget state saved as JupyterLab does, no kernel needed."""
+
+    def model(name, module="@jupyter-widgets/controls", **state):
+        return {
+            "model_name": name,
+            "model_module": module,
+            "model_module_version": "2.0.0",
+            "state": state,
+        }
+
+    def shows(mid, plain="W()"):
+        return code_with(
+            new_output(
+                "display_data",
+                data={
+                    VIEW_MIME: {"version_major": 2, "version_minor": 0, "model_id": mid},
+                    "text/plain": plain,
+                },
+            )
+        )
+
+    state = {
+        "sl": model("IntSliderModel", value=3, min=0, max=10, description="n"),
+        "out": model(
+            "OutputModel",
+            "@jupyter-widgets/output",
+            outputs=[
+                {"output_type": "stream", "name": "stdout", "text": "step 1\rstep 2\rdone\n"},
+                {
+                    "output_type": "display_data",
+                    "metadata": {},
+                    "data": {"image/png": PNG_B64, "text/plain": "<Figure>"},
+                },
+            ],
+        ),
+        "vb": model("VBoxModel", children=["IPY_MODEL_sl", "IPY_MODEL_out"]),
+        "tab": model("TabModel", children=["IPY_MODEL_sl"], titles=["Settings"]),
+        "css": model(
+            "AnyModel",
+            "anywidget",
+            _css=HOSTILE_CSS,
+            _esm="export default { render({ el }) { el.textContent = 'css widget'; } }",
+        ),
+    }
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# Saved widgets"),
+            new_markdown_cell("## Interact"),
+            shows("vb", "interactive(children=(IntSlider(),))"),
+            new_markdown_cell("## Tabs"),
+            shows("tab"),
+            new_markdown_cell("## Styled"),
+            shows("css"),
+        ]
+    )
+    nb.metadata["widgets"] = {STATE_MIME: {"version_major": 2, "version_minor": 0, "state": state}}
+    return nb

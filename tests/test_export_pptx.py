@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import base64
 import io
 
 import nbformat
-from nbformat.v4 import new_notebook, new_output
+import pytest
+from nbformat.v4 import new_markdown_cell, new_notebook, new_output
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Inches
 from test_export_notebooks import PNG_B64, code_with, executed_widget_notebook, story_notebook
 
-from explainwidgets.export import build_deck, render_deck
+from explainwidgets.export import DeckWarning, build_deck, render_deck
 
 
 def texts(slide):
@@ -72,3 +74,48 @@ def test_long_tables_are_cut_with_a_note():
     prs = Presentation(io.BytesIO(render_deck(build_deck(nb), "pptx")))
     (table,) = [sh.table for s in prs.slides for sh in s.shapes if sh.has_table]
     assert table.rows[len(table.rows) - 1].cells[0].text.startswith("… ")
+
+
+# -- pictures PowerPoint can and cannot show ------------------------------------------------
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+
+
+def pictures(prs):
+    return [sh for s in prs.slides for sh in s.shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE]
+
+
+def test_svg_with_a_png_twin_goes_to_powerpoint_as_the_png():
+    out = new_output("display_data", data={"image/svg+xml": SVG, "image/png": PNG_B64})
+    deck = build_deck(new_notebook(cells=[code_with(out)]))
+    image = deck.slides[1].body[0]
+    assert image.mime == "image/svg+xml"  # the HTML deck keeps the sharp SVG
+    prs = Presentation(io.BytesIO(render_deck(deck, "pptx")))
+    assert len(pictures(prs)) == 1
+
+
+def test_svg_only_and_corrupt_png_become_a_note_and_a_warning():
+    cells = [
+        code_with(new_output("display_data", data={"image/svg+xml": SVG})),
+        code_with(new_output("display_data", data={"image/png": "bm90IGEgcG5n"})),
+    ]
+    deck = build_deck(new_notebook(cells=cells))
+    with pytest.warns(DeckWarning, match=r"2 picture\(s\)") as caught:
+        prs = Presentation(io.BytesIO(render_deck(deck, "pptx")))
+    message = str(caught[0].message)
+    assert "cell 1: an SVG picture" in message
+    assert "cell 2: a picture that cannot be read" in message
+    assert pictures(prs) == []
+    joined = " ".join(t for s in prs.slides for t in texts(s))
+    assert "not available in PowerPoint" in joined
+    assert "could not be read" in joined
+
+
+def test_markdown_images_attachments_and_local_files_reach_powerpoint(tmp_path):
+    (tmp_path / "chart.png").write_bytes(base64.b64decode(PNG_B64))
+    cell = new_markdown_cell("## Pictures\n\n![a](attachment:a.png)\n\n![b](chart.png)\n\nwords")
+    cell.attachments = {"a.png": {"image/png": PNG_B64}}
+    deck = build_deck(new_notebook(cells=[new_markdown_cell("# T"), cell]), base_dir=tmp_path)
+    prs = Presentation(io.BytesIO(render_deck(deck, "pptx")))
+    assert len(pictures(prs)) == 2
+    assert "words" in " ".join(texts(list(prs.slides)[1]))

@@ -55,7 +55,9 @@ export function fitWidget(box) {
 export function startDeck() {
   const data = readData();
   const host = createHost(data);
-  const started = host.start();
+  // Links and every initialize start now; a box waits only for its own model (and the
+  // models it references), so one broken widget cannot stop the others.
+  host.start();
   const rendered = new Map(); // box element → Promise
 
   function renderBox(box) {
@@ -63,8 +65,8 @@ export function startDeck() {
     const id = box.dataset.ewdModel;
     const view = document.createElement("div");
     view.className = "ewd-view";
-    const p = started
-      .then(() => host.renderInto(view, id))
+    const p = host
+      .renderInto(view, id)
       .then(() => {
         box.append(view);
         box.classList.add("ewd-live");

@@ -9,7 +9,7 @@ globalThis.document = dom.window.document;
 globalThis.Node = dom.window.Node;
 globalThis.Event = dom.window.Event;
 
-const { createHost, DeckModel, b64ToDataView, setAtPath } = await import("../src/deck/host.js");
+const { createHost, DeckModel, ModelProxy, b64ToDataView, setAtPath } = await import("../src/deck/host.js");
 
 const floats = Buffer.from(new Float64Array([1.5, 2.5]).buffer).toString("base64");
 
@@ -121,4 +121,139 @@ test("a model with no saved code fails loudly (the page keeps the picture)", asy
   delete d.models.c.esm;
   const host = createHost(d, { importModule: async () => counterModule });
   await assert.rejects(host.renderInto(document.createElement("div"), "c"), /no code saved/);
+});
+
+// -- one broken widget never stops the others ------------------------------------------------
+
+function brokenData() {
+  return {
+    modules: { good: "good", hang: "hang", boom: "boom", bad: "bad" },
+    models: {
+      g: { name: "AnyModel", esm: "good", state: { value: 1 } },
+      h: { name: "AnyModel", esm: "hang", state: {} },
+      b: { name: "AnyModel", esm: "boom", state: {} },
+      x: { name: "AnyModel", esm: "bad", state: {} },
+      r: { name: "AnyModel", esm: "good", state: { value: 2, peer: "IPY_MODEL_h" } },
+    },
+  };
+}
+
+const brokenModules = {
+  good: {
+    default: {
+      async render({ model, el }) {
+        const peer = model.get("peer") ? await model.widget_manager.get_model(model.get("peer")) : null;
+        el.textContent = `ok ${model.get("value")}${peer ? " peer" : ""}`;
+      },
+    },
+  },
+  hang: { default: { initialize: () => new Promise(() => {}), render() {} } },
+  boom: { default: { initialize() { throw new Error("boom"); }, render() {} } },
+};
+
+function brokenHost() {
+  return createHost(brokenData(), {
+    timeoutMs: 150,
+    importModule: async (key) => {
+      if (key === "bad") throw new SyntaxError("bad module");
+      return brokenModules[key];
+    },
+  });
+}
+
+test("a hanging, a throwing and an unimportable widget do not stop a working one", async () => {
+  const host = brokenHost();
+  host.start(); // not awaited: the deck never waits for every model
+  const el = document.createElement("div");
+  const t0 = Date.now();
+  await host.renderInto(el, "g");
+  assert.equal(el.textContent, "ok 1");
+  assert.ok(Date.now() - t0 < 100, "the working widget waited for the broken ones");
+  await assert.rejects(host.renderInto(document.createElement("div"), "h"), /initialize of widget h took longer/);
+  await assert.rejects(host.renderInto(document.createElement("div"), "b"), /boom/);
+  await assert.rejects(host.renderInto(document.createElement("div"), "x"), /bad module/);
+  // A widget that references the hanging one waits only up to the time limit, then renders.
+  const ref = document.createElement("div");
+  await host.renderInto(ref, "r");
+  assert.equal(ref.textContent, "ok 2 peer");
+  await host.start(); // settles even though some models never start
+});
+
+test("a render that never finishes or throws fails that box only, within the limit", async () => {
+  const d = { modules: { slow: "slow", err: "err" }, models: {
+    s: { name: "AnyModel", esm: "slow", state: {} },
+    e: { name: "AnyModel", esm: "err", state: {} },
+  } };
+  const mods = {
+    slow: { default: { render: ({ model }) => { model.on("change:v", () => {}); return new Promise(() => {}); } } },
+    err: { default: { render: ({ model }) => { model.on("change:v", () => {}); throw new Error("render broke"); } } },
+  };
+  const host = createHost(d, { timeoutMs: 100, importModule: async (k) => mods[k] });
+  await assert.rejects(host.renderInto(document.createElement("div"), "s"), /rendering widget s took longer/);
+  await assert.rejects(host.renderInto(document.createElement("div"), "e"), /render broke/);
+  // Their listeners were dropped with the failed views.
+  assert.equal(host.getModel("s")._listeners.size, 0);
+  assert.equal(host.getModel("e")._listeners.size, 0);
+});
+
+// -- Backbone / anywidget model semantics ------------------------------------------------------
+
+test("set({a, b}) stores every value before any event, then change:x each, then one change", () => {
+  const m = new DeckModel("x", { name: "AnyModel", state: { a: 0, b: 0, c: 5 } }, {});
+  const seen = [];
+  m.on("change:a", (model, v) => seen.push(["a", v, model.get("a"), model.get("b")]));
+  m.on("change:b", (model, v) => seen.push(["b", v, model.get("a"), model.get("b")]));
+  m.on("change:c", () => seen.push(["c"]));
+  m.on("change", () => seen.push(["change"]));
+  m.set({ a: 1, b: 2, c: 5 });
+  assert.deepEqual(seen, [["a", 1, 1, 2], ["b", 2, 1, 2], ["change"]]);
+});
+
+test("each view has its own model proxy: off(event) removes only that view's listeners", async () => {
+  const d = { modules: { v: "v" }, models: { m: { name: "AnyModel", esm: "v", state: { n: 0 } } } };
+  const views = [];
+  const mod = {
+    default: {
+      render({ model, el }) {
+        const f = () => { el.textContent = String(model.get("n")); };
+        model.on("change:n", f);
+        views.push({ model, el });
+        return () => { el.dataset.cleaned = "yes"; };
+      },
+    },
+  };
+  const host = createHost(d, { importModule: async () => mod });
+  const one = document.createElement("div");
+  const two = document.createElement("div");
+  const cleanOne = await host.renderInto(one, "m");
+  await host.renderInto(two, "m");
+  assert.notEqual(views[0].model, views[1].model);
+  views[0].model.off("change:n"); // no callback: only view one's listener goes
+  host.getModel("m").set("n", 3);
+  assert.equal(one.textContent, "");
+  assert.equal(two.textContent, "3");
+  views[0].model.on("change:n", () => { one.textContent = "again"; });
+  cleanOne(); // render's cleanup runs and the view's listeners are dropped
+  assert.equal(one.dataset.cleaned, "yes");
+  host.getModel("m").set("n", 4);
+  assert.equal(one.textContent, "");
+  assert.equal(two.textContent, "4");
+  views[1].model.off(); // everything of view two
+  assert.equal(host.getModel("m")._listeners.size, 0);
+});
+
+test("on(event, callback, context) calls the callback with the context as this", () => {
+  const m = new DeckModel("x", { name: "AnyModel", state: { v: 0 } }, {});
+  const ctx = { name: "ctx" };
+  let self = null;
+  m.on("change:v", function () { self = this; }, ctx);
+  m.set("v", 1);
+  assert.equal(self, ctx);
+  const proxy = new ModelProxy(m);
+  let pself = null;
+  proxy.on("change:v", function () { pself = this; }, ctx);
+  m.set("v", 2);
+  assert.equal(pself, ctx);
+  proxy.off(null, null, ctx);
+  assert.equal((m._listeners.get("change:v") || []).length, 1);
 });

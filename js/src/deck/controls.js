@@ -7,8 +7,16 @@ export const CONTROL_MODELS = new Set([
   "TextModel", "IntTextModel", "FloatTextModel", "BoundedIntTextModel", "BoundedFloatTextModel",
   "LabelModel", "HTMLModel", "HTMLMathModel", "ButtonModel", "BoxModel", "HBoxModel", "VBoxModel",
   "GridBoxModel", "ToggleButtonModel", "IntProgressModel", "FloatProgressModel",
-  "RadioButtonsModel", "ToggleButtonsModel",
+  "RadioButtonsModel", "ToggleButtonsModel", "OutputModel", "TabModel", "AccordionModel", "StackModel",
 ]);
+
+/** The sanitised copy of an Output widget's saved outputs that the exporter put in the page. */
+function savedOutput(modelId) {
+  for (const node of document.querySelectorAll("[data-ewd-output]")) {
+    if (node.dataset.ewdOutput === modelId) return node;
+  }
+  return null;
+}
 
 /** jslink / jsdlink: copy values between models in the page. */
 export async function initControl(model, manager) {
@@ -127,11 +135,22 @@ export async function renderControl({ model, el, renderChild }) {
     show();
     watch("value", show);
     el.append(labelled(model, bar));
-  } else if (/BoxModel$/.test(name)) {
+  } else if (name === "OutputModel") {
+    // No kernel re-runs the code: show what it printed or plotted when the notebook was saved.
+    const saved = savedOutput(model.model_id);
+    const out = h("div", { class: "ew-output" });
+    if (saved && saved.children.length) for (const kid of saved.children) out.append(kid.cloneNode(true));
+    else out.append(h("span", { class: "ew-control-missing", text: "(no saved output)" }));
+    el.append(out);
+  } else if (/BoxModel$/.test(name) || name === "TabModel" || name === "AccordionModel" || name === "StackModel") {
+    // Tabs, accordions and stacks show every panel one under the other, each with its title.
+    const titled = !/BoxModel$/.test(name);
+    const titles = model.get("titles") || [];
     const box = h("div", { class: `ew-box ew-${name === "HBoxModel" ? "hbox" : "vbox"}` });
     el.append(box);
     const cleanups = [];
-    for (const ref of model.get("children") || []) {
+    for (const [i, ref] of (model.get("children") || []).entries()) {
+      if (titled) box.append(h("div", { class: "ew-panel-title", text: titles[i] || `Part ${i + 1}` }));
       const child = h("div", { class: "ew-box-child" });
       box.append(child);
       try {

@@ -6,6 +6,8 @@
 //   await host.renderInto(el, modelId);       // returns a cleanup function
 //
 // Model API given to widgets: get, set, on, off, save_changes, send, widget_manager.get_model.
+// Each view gets its own ModelProxy: its listeners are dropped when its cleanup runs.
+// initialize, module import and render each have a time limit (timeoutMs, default 5 s).
 
 import { renderControl, CONTROL_MODELS, initControl } from "./controls.js";
 
@@ -43,6 +45,11 @@ function sameValue(a, b) {
   return false;
 }
 
+function eventNames(event) {
+  return String(event).split(/\s+/).filter(Boolean);
+}
+
+/** Backbone-style model: set() stores every value first, then fires each change:x, then one change. */
 export class DeckModel {
   constructor(id, entry, manager) {
     this.model_id = id;
@@ -59,33 +66,35 @@ export class DeckModel {
   }
 
   set(name, value) {
-    if (name !== null && typeof name === "object") {
-      for (const [k, v] of Object.entries(name)) this.set(k, v);
-      return;
+    const attrs = name !== null && typeof name === "object" ? name : { [name]: value };
+    const changed = [];
+    for (const [k, v] of Object.entries(attrs)) {
+      if (sameValue(this._state[k], v)) continue;
+      this._state[k] = v;
+      changed.push(k);
     }
-    const old = this._state[name];
-    if (sameValue(old, value)) return;
-    this._state[name] = value;
-    this._emit(`change:${name}`, this, value);
-    this._emit("change", this);
+    for (const k of changed) this._emit(`change:${k}`, this, this._state[k]);
+    if (changed.length) this._emit("change", this);
   }
 
   on(event, callback, context) {
-    for (const ev of String(event).split(/\s+/).filter(Boolean)) {
+    if (typeof callback !== "function") return;
+    for (const ev of eventNames(event)) {
       if (!this._listeners.has(ev)) this._listeners.set(ev, []);
       this._listeners.get(ev).push({ callback, context });
     }
   }
 
-  off(event, callback) {
-    if (!event) {
-      if (!callback) this._listeners.clear();
-      else for (const [ev, list] of this._listeners) this._listeners.set(ev, list.filter((l) => l.callback !== callback));
-      return;
-    }
-    for (const ev of String(event).split(/\s+/).filter(Boolean)) {
+  /** Backbone semantics: each given argument narrows what is removed. */
+  off(event, callback, context) {
+    const events = event ? eventNames(event) : [...this._listeners.keys()];
+    for (const ev of events) {
       const list = this._listeners.get(ev) || [];
-      this._listeners.set(ev, callback ? list.filter((l) => l.callback !== callback) : []);
+      const keep = list.filter(
+        (l) => (callback && l.callback !== callback) || (context !== undefined && l.context !== context),
+      );
+      if (keep.length) this._listeners.set(ev, keep);
+      else this._listeners.delete(ev);
     }
   }
 
@@ -98,12 +107,78 @@ export class DeckModel {
   _emit(event, ...args) {
     for (const { callback, context } of [...(this._listeners.get(event) || [])]) {
       try {
-        callback.apply(context, args);
+        callback.apply(context === undefined ? this : context, args);
       } catch (err) {
         console.error(`[deck] listener for ${event} failed`, err);
       }
     }
   }
+}
+
+/**
+ * What one view (or one initialize) sees: the shared model, but listeners it adds are its own:
+ * off() without a callback removes only them, and dispose() drops them when the view goes.
+ */
+export class ModelProxy {
+  constructor(model) {
+    this._model = model;
+    this._own = []; // {event, callback, context, wrapped}
+    this.model_id = model.model_id;
+    this.name = model.name;
+    this.module = model.module;
+    this.widget_manager = model.widget_manager;
+  }
+
+  get(name) {
+    return this._model.get(name);
+  }
+
+  set(name, value) {
+    this._model.set(name, value);
+  }
+
+  on(event, callback, context) {
+    if (typeof callback !== "function") return;
+    for (const ev of eventNames(event)) {
+      const ctx = context === undefined ? this : context;
+      const wrapped = (...args) => callback.apply(ctx, args);
+      this._own.push({ event: ev, callback, context, wrapped });
+      this._model.on(ev, wrapped);
+    }
+  }
+
+  off(event, callback, context) {
+    const events = event ? new Set(eventNames(event)) : null;
+    const drop = this._own.filter(
+      (l) =>
+        (!events || events.has(l.event)) &&
+        (!callback || l.callback === callback) &&
+        (context === undefined || l.context === context),
+    );
+    for (const l of drop) this._model.off(l.event, l.wrapped);
+    this._own = this._own.filter((l) => !drop.includes(l));
+  }
+
+  save_changes() {
+    this._model.save_changes();
+  }
+
+  send(content, callbacks, buffers) {
+    this._model.send(content, callbacks, buffers);
+  }
+
+  dispose() {
+    this.off();
+  }
+}
+
+/** Resolve `promise`, or reject after `ms` saying what took too long. */
+export function withTimeout(promise, ms, what) {
+  let timer;
+  const limit = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([Promise.resolve(promise), limit]).finally(() => clearTimeout(timer));
 }
 
 async function resolveWidgetDef(mod) {
@@ -116,30 +191,31 @@ async function resolveWidgetDef(mod) {
   return def;
 }
 
-export function createHost(data, { importModule } = {}) {
+export function createHost(data, { importModule, timeoutMs = 5000 } = {}) {
   const entries = data.models || {};
   const modules = data.modules || {};
   const models = new Map();
   const moduleCache = new Map(); // esm key → Promise<widget definition>
-  const initialized = new Map(); // model id → Promise<void>
+  const initialized = new Map(); // model id → Promise<void> (rejects if initialize failed)
   const load = importModule || ((source) => {
     const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
     return import(/* @vite-ignore */ url);
   });
 
   const manager = {
+    /** A referenced model, once its own initialize has settled (a broken one still holds its state). */
     async get_model(id) {
       const key = String(id).replace(/^IPY_MODEL_/, "");
       const model = getModel(key);
       if (!model) throw new Error(`widget model ${key} is not in this deck`);
-      await initModel(key);
+      await initModel(key).catch(() => {});
       return model;
     },
   };
 
   function getModel(id) {
     if (!models.has(id)) {
-      if (!entries[id]) return undefined;
+      if (!Object.prototype.hasOwnProperty.call(entries, id)) return undefined;
       models.set(id, new DeckModel(id, entries[id], manager));
     }
     return models.get(id);
@@ -148,22 +224,35 @@ export function createHost(data, { importModule } = {}) {
   function widgetDef(id) {
     const key = entries[id] && entries[id].esm;
     if (!key || !modules[key]) return Promise.reject(new Error(`no code saved for widget ${id}`));
-    if (!moduleCache.has(key)) moduleCache.set(key, Promise.resolve(load(modules[key])).then(resolveWidgetDef));
+    if (!moduleCache.has(key)) {
+      const p = withTimeout(
+        Promise.resolve().then(() => load(modules[key])), timeoutMs, `loading the code of widget ${id}`,
+      ).then(resolveWidgetDef);
+      moduleCache.set(key, p);
+    }
     return moduleCache.get(key);
   }
 
+  /** Run a model's initialize once, within the time limit; rejects if it failed. */
   function initModel(id) {
     if (!initialized.has(id)) {
       const model = getModel(id);
-      const entry = entries[id];
       let p;
-      if (entry.name === "AnyModel") {
-        p = widgetDef(id).then(async (def) => {
-          if (typeof def.initialize === "function") await def.initialize({ model, experimental: experimental(model) });
+      if (entries[id].name === "AnyModel") {
+        p = widgetDef(id).then((def) => {
+          if (typeof def.initialize !== "function") return undefined;
+          const proxy = new ModelProxy(model);
+          return withTimeout(
+            Promise.resolve().then(() => def.initialize({ model: proxy, experimental: experimental(model) })),
+            timeoutMs,
+            `initialize of widget ${id}`,
+          );
         });
       } else {
-        p = Promise.resolve(initControl(model, manager));
+        p = withTimeout(Promise.resolve().then(() => initControl(model, manager)), timeoutMs, `link ${id}`);
       }
+      p = p.then(() => undefined);
+      p.catch((err) => console.error(`[deck] widget ${id} could not start`, err));
       initialized.set(id, p);
     }
     return initialized.get(id);
@@ -173,28 +262,58 @@ export function createHost(data, { importModule } = {}) {
     return { invoke: async () => { throw new Error("no kernel in an exported deck"); } };
   }
 
-  /** Render model `id` into `el`; resolves to a cleanup function. */
+  /** Render model `id` into `el`; resolves to a cleanup function (view listeners dropped too). */
   async function renderInto(el, id) {
     const model = getModel(id);
     if (!model) throw new Error(`widget model ${id} is not in this deck`);
     await initModel(id);
-    if (entries[id].name === "AnyModel") {
-      const def = await widgetDef(id);
-      if (typeof def.render !== "function") return () => {};
-      const cleanup = await def.render({ model, el, experimental: experimental(model) });
-      return typeof cleanup === "function" ? cleanup : () => {};
+    const proxy = new ModelProxy(model);
+    let cleanup = () => {};
+    let done = false;
+    const dispose = () => {
+      if (done) return;
+      done = true;
+      try {
+        cleanup();
+      } catch (err) {
+        console.error(`[deck] cleanup of widget ${id} failed`, err);
+      }
+      proxy.dispose();
+    };
+    const rendering = (async () => {
+      if (entries[id].name === "AnyModel") {
+        const def = await widgetDef(id);
+        if (typeof def.render !== "function") return;
+        const result = await def.render({ model: proxy, el, experimental: experimental(model) });
+        if (typeof result === "function") cleanup = result;
+      } else if (CONTROL_MODELS.has(entries[id].name)) {
+        cleanup = await renderControl({ model: proxy, el, renderChild: renderInto });
+      } else {
+        throw new Error(`widget type ${entries[id].name} cannot run in a deck`);
+      }
+    })();
+    try {
+      await withTimeout(rendering, timeoutMs, `rendering widget ${id}`);
+    } catch (err) {
+      // Its listeners go now; a render that finishes late is cleaned up when it does.
+      done = true;
+      proxy.dispose();
+      rendering.then(() => {
+        try {
+          cleanup();
+        } catch {
+          /* already reported as failed */
+        }
+        proxy.dispose();
+      }, () => {});
+      throw err;
     }
-    if (CONTROL_MODELS.has(entries[id].name)) {
-      return renderControl({ model, el, renderChild: renderInto });
-    }
-    throw new Error(`widget type ${entries[id].name} cannot run in a deck`);
+    return dispose;
   }
 
-  /** Start links (jslink/jsdlink) and initialize every model once. */
-  async function start() {
-    await Promise.all(Object.keys(entries).map((id) => initModel(id).catch((err) => {
-      console.error(`[deck] widget ${id} could not start`, err);
-    })));
+  /** Start links (jslink/jsdlink) and initialize every model; never waits on a broken one. */
+  function start() {
+    return Promise.all(Object.keys(entries).map((id) => initModel(id).catch(() => {}))).then(() => undefined);
   }
 
   return { getModel, renderInto, start, manager };

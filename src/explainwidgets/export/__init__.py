@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import os
 import pathlib
+import stat
 import tempfile
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
-from explainwidgets.export.slides import Deck, DeckError, Dropped, build_deck, slide_texts
+from explainwidgets.export.slides import _ANSI, Deck, DeckError, Dropped, build_deck, slide_texts
 
 __all__ = [
     "DeckError",
@@ -116,6 +117,9 @@ def execute_notebook(
     kwargs: dict[str, Any] = {
         "timeout": timeout,
         "store_widget_state": True,
+        # A failing cell does not stop the run: its error output is left out of the deck and
+        # listed, like errors saved in the notebook.
+        "allow_errors": True,
         "on_cell_executed": done,
         "resources": {"metadata": {"path": str(cwd or os.getcwd())}},
     }
@@ -124,10 +128,29 @@ def execute_notebook(
     client = nbclient.NotebookClient(nb, **kwargs)
     try:
         client.execute()
-    except nbclient.exceptions.CellExecutionError as exc:
+    except nbclient.exceptions.CellTimeoutError as exc:
         raise DeckError(
-            f"the notebook failed while running (--execute): {str(exc).strip().splitlines()[-1]}"
+            f"a cell ran longer than {timeout} s while running the notebook (--execute); "
+            "raise --timeout or make the cell faster"
         ) from exc
+    except nbclient.exceptions.DeadKernelError as exc:
+        raise DeckError(
+            "the notebook's kernel died while running (--execute): out of memory?"
+        ) from exc
+    except nbclient.exceptions.CellExecutionError as exc:
+        last = _ANSI.sub("", str(exc)).strip().splitlines()
+        raise DeckError(
+            f"the notebook failed while running (--execute): {last[-1] if last else exc}"
+        ) from exc
+    except Exception as exc:
+        from jupyter_client.kernelspec import NoSuchKernel
+
+        if isinstance(exc, NoSuchKernel):
+            raise DeckError(
+                f"the notebook asks for the kernel {exc.name!r}, which is not installed here; "
+                "install it, or run without --execute"
+            ) from exc
+        raise
     finally:
         bar.close()
     return nb
@@ -147,17 +170,32 @@ def render_deck(deck: Deck, fmt: str) -> bytes:
 
 
 def _write_atomic(path: pathlib.Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Write via a temporary file in the same folder, then rename over ``path``.
+
+    The new file keeps the old file's permissions; a new file gets the usual ones (umask).
+    """
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise DeckError(f"cannot write in {path.parent}: {exc.strerror or exc}") from exc
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         if os.path.exists(tmp):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise DeckError(f"cannot write {path}: {exc.strerror or exc}") from exc
         raise
 
 
@@ -214,6 +252,10 @@ def export_deck(
         source_path = pathlib.Path(notebook)
         if out.exists() and source_path.exists() and out.resolve() == source_path.resolve():
             raise DeckError("the output would overwrite the input notebook; choose another name")
+    if out.is_dir():
+        raise DeckError(
+            f"the output {out} is a folder; give a file name such as {out / 'deck'}.{fmt}"
+        )
     if not out.parent.exists():
         raise DeckError(f"the output folder {out.parent} does not exist")
     base_dir = source_path.resolve().parent if source_path else None

@@ -127,7 +127,8 @@ def safe_href(value: str) -> str | None:
         return None
     scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):", v)
     if scheme is None:
-        return value.strip() if not v.startswith("//") else None
+        # "//host", "\\\\server\\share", "/\\host": browsers read backslashes as slashes.
+        return value.strip() if not v.strip().replace("\\", "/").startswith("//") else None
     return value.strip() if scheme.group(1).lower() in LINK_SCHEMES else None
 
 

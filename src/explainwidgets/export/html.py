@@ -9,12 +9,20 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from html import escape
 from typing import Any
 
 from explainwidgets._widget import asset
 from explainwidgets.export._sanitize import sanitize_html
-from explainwidgets.export.slides import Block, Deck, Slide, content_hash, esm_problem
+from explainwidgets.export.slides import (
+    Block,
+    Deck,
+    Slide,
+    content_hash,
+    esm_problem,
+    output_blocks,
+)
 
 # Scripts are inline (the deck is one file) and widget modules come from blob: URLs; nothing
 # may be fetched from a server. 'unsafe-inline' is needed by reveal's speaker-notes window,
@@ -28,17 +36,26 @@ CSP = (
 VISUAL = {"image", "widget"}
 
 
+_CLOSERS = re.compile(r"</(?=(?:script|style)\b)|<!--", re.I)
+
+
+def _escape_closers(source: str) -> str:
+    """Escape ``</script``, ``</style`` (any case) and ``<!--`` with a backslash.
+
+    Inside JS strings and CSS, ``<\\/`` and ``<\\!--`` mean the same as before, but the HTML
+    parser no longer sees a closing tag or a comment start.
+    """
+    return _CLOSERS.sub(lambda m: "<\\/" if m.group(0) == "</" else "<\\!--", source)
+
+
 def inline_script(source: str) -> str:
     """Make JS safe to put between <script> tags (reveal's notes plugin has "</html>", "<!--")."""
-    return (
-        source.replace("</script", "<\\/script")
-        .replace("</SCRIPT", "<\\/SCRIPT")
-        .replace("<!--", "<\\!--")
-    )
+    return _escape_closers(source)
 
 
 def inline_style(source: str) -> str:
-    return source.replace("</style", "<\\/style").replace("</STYLE", "<\\/STYLE")
+    """Make CSS (a widget's _css too) safe to put between <style> tags."""
+    return _escape_closers(source)
 
 
 def json_for_html(value: Any) -> str:
@@ -78,11 +95,15 @@ def widget_payload(deck: Deck) -> tuple[dict[str, Any], list[str]]:
             css.setdefault(content_hash(state["_css"]), state["_css"])
         state.pop("_esm", None)
         state.pop("_css", None)
+        if name == "OutputModel":
+            # Shown from the sanitised copy in the page (output_templates), not from here.
+            state["outputs"] = []
         if name in {"HTMLModel", "HTMLMathModel"}:
             from explainwidgets.export._sanitize import html_to_text
 
             state["_ew_text"] = html_to_text(sanitize_html(str(state.get("value", ""))))
-            state["value"] = ""
+            # Sanitised, and only ever read as data (the host shows _ew_text as text).
+            state["value"] = sanitize_html(str(state.get("value", "")))
         entry["state"] = state
         buffers = []
         for buf in model.get("buffers", []) or []:
@@ -95,6 +116,19 @@ def widget_payload(deck: Deck) -> tuple[dict[str, Any], list[str]]:
         entry["buffers"] = buffers
         models[mid] = entry
     return {"models": models, "modules": modules}, [css[k] for k in sorted(css)]
+
+
+def output_templates(deck: Deck) -> str:
+    """Output widgets' saved outputs, sanitised, hidden; the host clones them into views."""
+    parts = []
+    for mid, model in deck.widget_models.items():
+        if model.get("model_name") != "OutputModel":
+            continue
+        inner = "".join(block_html(b) for b in output_blocks(model, -1))
+        parts.append(f'<div data-ewd-output="{escape(mid)}">{inner}</div>')
+    if not parts:
+        return ""
+    return '<div class="ewd-outputs" hidden>' + "".join(parts) + "</div>\n"
 
 
 # -- slides -------------------------------------------------------------------------------
@@ -203,7 +237,7 @@ def render_html(deck: Deck) -> str:
         '<meta name="generator" content="explainwidgets">\n'
         f"<title>{escape(deck.title)}</title>\n{styles}\n</head>\n<body>\n"
         '<div class="reveal"><div class="slides">\n'
-        f"{body}\n</div></div>\n"
+        f"{body}\n</div></div>\n{output_templates(deck)}"
         f'<script type="application/json" id="ew-deck-data">{json_for_html(payload)}</script>\n'
         f'<script type="module">{inline_script(deck_js)}</script>\n'
         "</body>\n</html>\n"

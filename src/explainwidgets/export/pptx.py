@@ -8,8 +8,11 @@ document dates, fixed zip timestamps).
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
+import re
+import warnings
 import zipfile
 
 from pptx import Presentation
@@ -29,12 +32,59 @@ MAX_TABLE_ROWS = 14
 FIXED_DATE = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 
 
-def _picture_of(block: Block) -> Block | None:
-    if block.kind == "image" and block.mime in {"image/png", "image/jpeg", "image/gif"}:
-        return block
+RASTER = frozenset({"image/png", "image/jpeg", "image/gif"})
+_DATA_IMG = re.compile(r'<img\b[^>]*?\bsrc="data:(image/[\w.+-]+);base64,([^"]+)"')
+
+#: What stands in for a picture PowerPoint cannot show (an SVG without a PNG, a broken file).
+Visual = Block | str
+
+
+def _checked(block: Block, problems: list[str]) -> Visual:
+    """The raster picture itself, or placeholder text (and a problem noted) if unreadable."""
+    where = f"cell {block.cell + 1}" if block.cell >= 0 else "a cell"
+    if block.mime == "image/svg+xml" and block.raster is not None:
+        block = block.raster
+    if block.mime not in RASTER:
+        problems.append(f"{where}: an SVG picture with no PNG copy")
+        return "Picture not available in PowerPoint (SVG only): see the HTML deck."
+    try:
+        w, h = _image_size(block.data)
+        if w <= 0 or h <= 0:
+            raise ValueError("empty image")
+    except Exception as exc:  # PIL raises many kinds for broken files
+        problems.append(f"{where}: a picture that cannot be read ({type(exc).__name__})")
+        return "Picture could not be read: see the notebook."
+    return block
+
+
+def _visuals_of(block: Block, problems: list[str]) -> list[Visual]:
+    """Pictures a block contributes to a PowerPoint slide (validated, or placeholder text)."""
+    if block.kind == "image":
+        return [_checked(block, problems)]
     if block.kind == "widget" and block.fallback is not None:
-        return _picture_of(block.fallback)
-    return None
+        return _visuals_of(block.fallback, problems) if block.fallback.kind == "image" else []
+    if block.kind in {"markdown", "html"} and "<img" in block.html:
+        out: list[Visual] = []
+        for mime, b64 in _DATA_IMG.findall(block.html):
+            try:
+                data = base64.b64decode(b64, validate=False)
+            except (ValueError, TypeError):
+                data = b""
+            out.append(_checked(Block("image", mime=mime, data=data, cell=block.cell), problems))
+        return out
+    return []
+
+
+def _picture_of(block: Block) -> Block | None:
+    """The picture PowerPoint shows for an image or widget block (None: text instead)."""
+    found = _visuals_of(block, []) if block.kind in {"image", "widget"} else []
+    return found[0] if found and isinstance(found[0], Block) else None
+
+
+def _is_visual(block: Block) -> bool:
+    return block.kind == "image" or (
+        block.kind == "widget" and block.fallback is not None and block.fallback.kind == "image"
+    )
 
 
 def _text_box(slide, left, top, width, height, paras: list[Para], size: int, color=FG):
@@ -65,7 +115,16 @@ def _image_size(data: bytes) -> tuple[int, int]:
         return im.size
 
 
-def _add_picture(slide, block: Block, left, top, width, height) -> None:
+def _add_placeholder(slide, text: str, left, top, width, height) -> None:
+    box = _text_box(slide, left, top, width, min(height, Inches(1.2)), [Para(text)], 16, MUTED)
+    box.line.color.rgb = MUTED
+    box.line.dash_style = 4  # dash
+
+
+def _add_picture(slide, block: Visual, left, top, width, height) -> None:
+    if isinstance(block, str):
+        _add_placeholder(slide, block, left, top, width, height)
+        return
     w, h = _image_size(block.data)
     scale = min(width / w, height / h)
     pw, ph = int(w * scale), int(h * scale)
@@ -115,12 +174,12 @@ def _block_paras(blocks: list[Block]) -> tuple[list[Para], list[Table]]:
             tables.extend(t)
         elif b.kind == "text":
             paras.append(Para(b.text[:1500], mono=True))
-        elif b.kind == "widget" and _picture_of(b) is None and b.text:
+        elif b.kind == "widget" and not _is_visual(b) and b.text:
             paras.append(Para(b.text))
     return paras, tables
 
 
-def _content_slide(prs, s: Slide) -> None:
+def _content_slide(prs, s: Slide, problems: list[str]) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[6])  # blank
     top: int = MARGIN
     full_w = WIDTH - 2 * MARGIN
@@ -149,8 +208,8 @@ def _content_slide(prs, s: Slide) -> None:
     elif s.title:
         _text_box(slide, MARGIN, top, full_w, Inches(0.8), [Para(s.title, bold=True)], 32)
         top += Inches(0.95)
-    pictures = [p for p in (_picture_of(b) for b in s.body) if p is not None]
-    paras, tables = _block_paras([b for b in s.body if _picture_of(b) is None])
+    pictures = [p for b in s.body for p in _visuals_of(b, problems)]
+    paras, tables = _block_paras([b for b in s.body if not _is_visual(b)])
     area_h = HEIGHT - top - MARGIN
     if pictures and (paras or tables):
         text_w = int(full_w * 0.32)
@@ -173,7 +232,7 @@ def _content_slide(prs, s: Slide) -> None:
         slide.notes_slide.notes_text_frame.text = notes
 
 
-def _pictures(slide, pictures: list[Block], left, top, width, height) -> None:
+def _pictures(slide, pictures: list[Visual], left, top, width, height) -> None:
     n = len(pictures)
     gap = Inches(0.2)
     each = (width - gap * (n - 1)) // n
@@ -222,11 +281,22 @@ def render_pptx(deck: Deck) -> bytes:
     props.last_modified_by = "explainwidgets"
     props.revision = 1
     props.created = props.modified = props.last_printed = FIXED_DATE.replace(tzinfo=None)
+    problems: list[str] = []
     for s in deck.slides:
         if s.kind == "title":
             _title_slide(prs, deck, s)
         else:
-            _content_slide(prs, s)
+            _content_slide(prs, s, problems)
+    if problems:
+        from explainwidgets.export import DeckWarning
+
+        lines = "\n".join(f"  - {p}" for p in problems)
+        warnings.warn(
+            f"{len(problems)} picture(s) could not go into PowerPoint and show a note "
+            f"instead:\n{lines}\nSave PNG copies of those figures, or use the .html deck.",
+            DeckWarning,
+            stacklevel=2,
+        )
     buf = io.BytesIO()
     prs.save(buf)
     return _deterministic_zip(buf.getvalue())

@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import copy
 import hashlib
+import html
 import itertools
 import json
 import mimetypes
@@ -37,6 +38,7 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 PROGRESS_MODELS = frozenset({"FloatProgressModel", "IntProgressModel"})
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 IMAGE_MIMES = ("image/svg+xml", "image/png", "image/jpeg", "image/gif")
+RASTER_MIMES = ("image/png", "image/jpeg", "image/gif")
 TAG_SO_WHAT = {"so-what", "so_what", "sowhat", "headline"}
 TAG_APPENDIX = {"appendix"}
 TAG_NOTES = {"notes", "speaker-notes"}
@@ -73,6 +75,7 @@ class Block:
     model_id: str = ""  # widget
     live: bool = False  # widget renders live from the embedded state
     fallback: Block | None = None  # widget: static picture/text shown when not live
+    raster: Block | None = None  # SVG image: a PNG/JPEG of the same figure (for PowerPoint)
     fragment: bool = False
     cell: int = -1
 
@@ -153,7 +156,24 @@ def load_notebook(source: Any) -> nbformat.NotebookNode:
         ) from exc
     if "cells" not in nb:
         raise DeckError("not a valid Jupyter notebook: it has no cells")
-    return nb
+    return _no_lone_surrogates(nb)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_lone_surrogates(value: Any) -> Any:
+    """Replace lone UTF-16 surrogates (JSON allows "\\ud800"; UTF-8 cannot hold it) by U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+    if isinstance(value, dict):
+        for key in list(value):
+            value[key] = _no_lone_surrogates(value[key])
+        return value
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            value[i] = _no_lone_surrogates(item)
+    return value
 
 
 # -- markdown ---------------------------------------------------------------------------
@@ -195,14 +215,19 @@ def inline_markdown(source: str) -> str:
     return rendered
 
 
-def split_markdown(source: str, split_level: int) -> list[tuple[int, str, str]]:
-    """Split markdown at ATX headings of level ≤ split_level (ignoring fenced code).
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_NOT_PARAGRAPH = re.compile(r"^(?: {4}|\t| {0,3}(?:[-+*>|]|\d+[.)])(?:\s|$)| {0,3}#{1,6}(?:\s|$))")
 
-    Returns ``(level, heading_text, body)`` parts; level 0 for text before the first heading.
+
+def _headings(lines: list[str]) -> list[tuple[int, int, int, str]]:
+    """``(first line, line after, level, text)`` of each ATX or setext heading outside fences.
+
+    A setext heading is one paragraph line (after a blank line or at the start) underlined
+    with ``===`` (level 1) or ``---`` (level 2); ``---`` after a blank line is a rule.
     """
-    parts: list[tuple[int, str, list[str]]] = [(0, "", [])]
+    found: list[tuple[int, int, int, str]] = []
     fence: str | None = None
-    for line in source.splitlines():
+    for i, line in enumerate(lines):
         m = _FENCE.match(line)
         if m:
             marker = m.group(1)
@@ -210,12 +235,39 @@ def split_markdown(source: str, split_level: int) -> list[tuple[int, str, str]]:
                 fence = marker[0] * 3
             elif marker.startswith(fence):
                 fence = None
-        if fence is None and not m:
-            h = _HEADING.match(line)
-            if h and len(h.group(1)) <= split_level:
-                parts.append((len(h.group(1)), h.group(2).strip(), []))
-                continue
-        parts[-1][2].append(line)
+            continue
+        if fence is not None:
+            continue
+        h = _HEADING.match(line)
+        if h:
+            found.append((i, i + 1, len(h.group(1)), h.group(2).strip()))
+            continue
+        u = _SETEXT.match(line)
+        if u and i > 0:
+            prev = lines[i - 1]
+            before_blank = i == 1 or not lines[i - 2].strip()
+            taken = bool(found) and found[-1][1] == i  # the line above is a heading already
+            paragraph = not _NOT_PARAGRAPH.match(prev) and not _FENCE.match(prev)
+            if prev.strip() and before_blank and not taken and paragraph:
+                level = 1 if u.group(1).startswith("=") else 2
+                found.append((i - 1, i + 1, level, prev.strip()))
+    return found
+
+
+def split_markdown(source: str, split_level: int) -> list[tuple[int, str, str]]:
+    """Split markdown at ATX and setext headings of level ≤ split_level (ignoring fenced code).
+
+    Returns ``(level, heading_text, body)`` parts; level 0 for text before the first heading.
+    """
+    lines = source.splitlines()
+    cuts = [h for h in _headings(lines) if h[2] <= split_level]
+    parts: list[tuple[int, str, list[str]]] = [(0, "", [])]
+    pos = 0
+    for first, after, level, text in cuts:
+        parts[-1][2].extend(lines[pos:first])
+        parts.append((level, text, []))
+        pos = after
+    parts[-1][2].extend(lines[pos:])
     out = [(lvl, title, "\n".join(body).strip("\n")) for lvl, title, body in parts]
     if out[0][0] == 0 and not out[0][2].strip() and len(out) > 1:
         out = out[1:]
@@ -223,10 +275,29 @@ def split_markdown(source: str, split_level: int) -> list[tuple[int, str, str]]:
 
 
 def first_heading(source: str) -> tuple[int, str] | None:
-    for level, title, _ in split_markdown(source, 6):
-        if level:
-            return level, title
-    return None
+    found = _headings(source.splitlines())
+    return (found[0][2], found[0][3]) if found else None
+
+
+def leading_heading(source: str) -> tuple[int, str] | None:
+    """The heading the markdown starts with (blank lines aside), else None."""
+    lines = source.splitlines()
+    found = _headings(lines)
+    if not found:
+        return None
+    first, _after, level, text = found[0]
+    if any(ln.strip() for ln in lines[:first]):
+        return None
+    return level, text
+
+
+def drop_leading_heading(source: str) -> str:
+    """The markdown without the heading it starts with (everything else kept)."""
+    lines = source.splitlines()
+    found = _headings(lines)
+    if not found or any(ln.strip() for ln in lines[: found[0][0]]):
+        return source
+    return "\n".join(lines[found[0][1] :]).strip("\n")
 
 
 # -- outputs ----------------------------------------------------------------------------
@@ -250,6 +321,12 @@ def _image_block(mime: str, value: Any, cell: int) -> Block | None:
     return Block("image", mime=mime, data=data, cell=cell)
 
 
+def _clean_stream(text: str) -> str:
+    """Stream text as a terminal shows it: a carriage return rewrites its line (progress)."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    return "\n".join(ln.rstrip("\r").rsplit("\r", 1)[-1] for ln in lines)
+
+
 def _text_block(text: str, cell: int) -> Block | None:
     text = _ANSI.sub("", text).rstrip()
     if not text.strip():
@@ -265,6 +342,13 @@ def _bundle_block(data: dict[str, Any], cell: int, resolve: Any) -> Block | None
         if mime in data:
             block = _image_block(mime, data[mime], cell)
             if block:
+                if mime == "image/svg+xml":
+                    # PowerPoint cannot show SVG: keep the raster twin the output also has.
+                    for twin in RASTER_MIMES:
+                        if twin in data:
+                            block.raster = _image_block(twin, data[twin], cell)
+                            if block.raster:
+                                break
                 return block
     if "text/html" in data:
         raw = _join(data["text/html"])
@@ -318,8 +402,13 @@ HOST_MODELS = frozenset(
         "DirectionalLinkModel",
         "RadioButtonsModel",
         "ToggleButtonsModel",
+        "OutputModel",
+        "TabModel",
+        "AccordionModel",
+        "StackModel",
     ]
 )
+CONTAINER_NAMES = {"Tab": "tabs", "Accordion": "sections", "Stack": "panels"}
 _SKIP_MODELS = frozenset({"LayoutModel"})
 
 
@@ -380,19 +469,59 @@ def collect_models(all_models: dict[str, Any], roots: list[str]) -> dict[str, di
     return {mid: keep[mid] for mid in sorted(keep)}
 
 
+def output_blocks(model: dict[str, Any], cell: int, resolve: Any = None) -> list[Block]:
+    """Static blocks for the outputs an Output widget saved (sanitised like cell outputs)."""
+    blocks: list[Block] = []
+    outputs = model.get("state", {}).get("outputs") or []
+    stream: list[str] = []
+    for out in outputs if isinstance(outputs, list) else []:
+        if not isinstance(out, dict):
+            continue
+        otype = out.get("output_type")
+        if otype == "stream":
+            if out.get("name") != "stderr":
+                stream.append(_join(out.get("text", "")))
+            continue
+        if stream:
+            text = _text_block(_clean_stream("".join(stream)), cell)
+            blocks.extend([text] if text else [])
+            stream.clear()
+        if otype in {"display_data", "execute_result"}:
+            data = {k: v for k, v in (out.get("data") or {}).items() if k != WIDGET_VIEW}
+            block = _bundle_block(data, cell, resolve)
+            if block is not None:
+                blocks.append(block)
+    if stream:
+        text = _text_block(_clean_stream("".join(stream)), cell)
+        blocks.extend([text] if text else [])
+    return blocks
+
+
+def _looks_like_repr(plain: str) -> bool:
+    """An empty widget repr ("W()", "<...>") means nothing on a slide."""
+    return bool(re.match(r"^\s*[A-Za-z_][\w.]*\(\)\s*$", plain)) or plain.startswith("<")
+
+
 def _widget_text(model: dict[str, Any] | None, plain: str) -> str:
     """A readable static stand-in for a widget without a picture."""
     if model is None:
-        return plain if plain and not plain.startswith("<") else "Interactive view (not saved)"
+        return plain if plain and not _looks_like_repr(plain) else "Interactive view (not saved)"
     st = model.get("state", {})
     name = model.get("model_name", "").removesuffix("Model")
+    if name in CONTAINER_NAMES:
+        titles = [str(t) for t in (st.get("titles") or []) if t]
+        listed = f": {', '.join(titles)}" if titles else ""
+        return f"Interactive {CONTAINER_NAMES[name]}{listed} (open the notebook to use them)"
     desc = st.get("description") or ""
     if "value" in st and not isinstance(st["value"], (dict, list)):
         value = st["value"]
         if name in {"HTML", "HTMLMath"}:
             return html_to_text(sanitize_html(str(value)))
         return f"{desc} {value}".strip() if desc else f"{name}: {value}"
-    return plain if plain and not plain.startswith("<") else f"Interactive {name or 'view'}"
+    if plain and not _looks_like_repr(plain):
+        return plain
+    label = name if name and name != "Any" else "view"
+    return f"Interactive {label} (open the notebook to use it)"
 
 
 # -- splitting --------------------------------------------------------------------------
@@ -440,7 +569,10 @@ class _Builder:
                 return None
             if self.base_dir is None or re.match(r"^[A-Za-z][\w+.-]*:|^/|^\\", url):
                 return None
-            path = (self.base_dir / url.split("?")[0].split("#")[0]).resolve()
+            base = self.base_dir.resolve()
+            path = (base / url.split("?")[0].split("#")[0]).resolve()
+            if not path.is_relative_to(base):
+                return None  # only pictures in the notebook's folder (or below) are embedded
             mime = mimetypes.guess_type(path.name)[0] or ""
             if mime in IMAGE_MIMES and path.is_file() and path.stat().st_size <= MAX_LOCAL_IMAGE:
                 return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
@@ -468,7 +600,7 @@ class _Builder:
         for s in self.appendix:
             if s.title == title and s.kind == "content":
                 return s
-        s = Slide(title=title, title_html=inline_markdown(title.replace("*", r"\*")), appendix=True)
+        s = Slide(title=title, title_html=html.escape(title), appendix=True)
         self.appendix.append(s)
         return s
 
@@ -521,7 +653,7 @@ class _Builder:
             starts = explicit and stype in {"slide", "subslide"}
             if starts and role in {"body", "appendix"}:
                 src = _join(cell.get("source", "")) if ctype == "markdown" else ""
-                head = first_heading(src) if src.lstrip().startswith("#") else None
+                head = leading_heading(src)
                 if head and title_from_heading and not title and not self.main:
                     # The first slide's heading is the deck's title.
                     title = html_to_text(inline_markdown(head[1]))
@@ -533,8 +665,8 @@ class _Builder:
                         subslide=stype == "subslide",
                     )
                 if head and ctype == "markdown":
-                    parts = split_markdown(src, 6)
-                    cell = {**cell, "source": parts[0][2] if parts[0][0] else src}
+                    # The heading became the slide's (or deck's) title; keep everything else.
+                    cell = {**cell, "source": drop_leading_heading(src)}
                 role = "body"
 
             if ctype == "markdown":
@@ -558,13 +690,10 @@ class _Builder:
                             _HEADING.sub(lambda m: m.group(2), ln) for ln in source.splitlines()
                         )
                     if explicit and title_from_heading and not title and self.current is None:
-                        head = first_heading(source)
+                        head = leading_heading(source)
                         if head:
                             title = html_to_text(inline_markdown(head[1]))
-                            parts = split_markdown(source, 6)
-                            source = "\n\n".join(
-                                b for lvl, t, b in parts if not (lvl and t == head[1])
-                            )
+                            source = drop_leading_heading(source)
                     self._markdown(source, cell, index, role, fragment)
             elif ctype == "code":
                 if tags & TAG_NO_OUTPUT:
@@ -611,7 +740,7 @@ class _Builder:
 
         def flush() -> None:
             if stream:
-                block = _text_block("".join(stream), index)
+                block = _text_block(_clean_stream("".join(stream)), index)
                 if block:
                     blocks.append(block)
                 stream.clear()
@@ -630,6 +759,7 @@ class _Builder:
             flush()
             if otype == "error":
                 summary = f"{out.get('ename', 'Error')}: {out.get('evalue', '')}".strip()
+                summary = _ANSI.sub("", summary)
                 self.dropped.append(Dropped(index + 1, "error", summary[:160]))
                 continue
             if otype not in {"display_data", "execute_result"}:
@@ -648,6 +778,26 @@ class _Builder:
         for b in blocks:
             b.fragment = fragment
         return blocks
+
+    def _output_models(self, root: str) -> list[str]:
+        """Output widgets in the tree under model ``root`` (itself included), in order."""
+        found: list[str] = []
+        seen: set[str] = set()
+        todo = [root]
+        while todo:
+            mid = todo.pop(0)
+            if mid in seen or mid not in self.all_models:
+                continue
+            seen.add(mid)
+            model = self.all_models[mid]
+            if model.get("model_name") == "OutputModel":
+                found.append(mid)
+            st = model.get("state", {})
+            todo.extend(_refs(st.get("children", [])) if isinstance(st, dict) else [])
+        return found
+
+    def _outputs_of(self, mid: str, index: int) -> list[Block]:
+        return output_blocks(self.all_models.get(mid, {}), index)
 
     def _is_progress_bar(self, data: dict[str, Any]) -> bool:
         """A progress widget, or a box (tqdm's) made of labels and one progress widget."""
@@ -678,6 +828,11 @@ class _Builder:
         fallback = None
         if any(m in static for m in IMAGE_MIMES):
             fallback = _bundle_block(static, index, None)
+        if fallback is None and model is not None:
+            # interact() and friends: the Output widget inside kept the plot.
+            saved = [b for mid_ in self._output_models(mid) for b in self._outputs_of(mid_, index)]
+            pictures = [b for b in saved if b.kind == "image"]
+            fallback = pictures[0] if pictures else (saved[0] if saved else None)
         if fallback is None:
             text = _widget_text(model, _join(static.get("text/plain", "")))
             fallback = _text_block(text, index)
@@ -721,7 +876,8 @@ def build_deck(
     if not title:
         title = "Untitled deck"
     ts = builder.title_slide
-    ts.title, ts.title_html = title, inline_markdown(title.replace("*", r"\*"))
+    # The plain title is text: escape it, never parse it as markdown again (keeps "&lt;b&gt;").
+    ts.title, ts.title_html = title, html.escape(title)
     slides = [ts] + [s for s in builder.main if not s.empty or s.notes]
     appendix = [s for s in builder.appendix if not s.empty or s.notes]
     if appendix and appendix[0].title.strip().lower() != "appendix":
