@@ -16,6 +16,7 @@ from sklearn.metrics import confusion_matrix, precision_score, recall_score, roc
 from explainwidgets.core import per_100
 from explainwidgets.core.analogies import (
     CONCEPTS,
+    MIN_CASES,
     NOTES_FILE,
     SLOTS,
     AnalogyError,
@@ -77,6 +78,11 @@ def test_builtin_library_has_the_required_analogies():
     assert "errors" in lib["medical_test"].concepts
     assert {"probability", "calibration"} <= set(lib["weather_forecast"].concepts)
     assert "interpretability" in lib["thermostat"].concepts
+    # the dial is the cut-off, which every model has: no claim that this model is readable
+    assert "Every model has one such dial: the cut-off." in lib["thermostat"].text
+    for aid in ("thermostat", "recipe"):
+        assert "This model is like" not in lib[aid].text
+        assert "this model is" not in lib[aid].text.replace("which kind this model is", "")
     for a in lib.values():
         assert a.source == "built-in"
         assert all((a.audiences, a.misleads, a.why, a.title))
@@ -191,7 +197,7 @@ def test_hostile_personal_file_loads_as_plain_text(tmp_path):
     from explainwidgets import AnalogyPicker
 
     ap = AnalogyPicker(
-        numbers={"tp": 1, "fp": 2, "fn": 3, "tn": 4}, folder=tmp_path, analogy="hostile"
+        numbers={"tp": 10, "fp": 20, "fn": 30, "tn": 40}, folder=tmp_path, analogy="hostile"
     )
     assert "<script>" in ap.text  # stored as text; the browser inserts it as text
     fig = ap.to_figure()  # mathtext is off: "$\frac{1}{0}$" does not break the picture
@@ -234,10 +240,19 @@ def test_slots_are_consistent(v):
     counts = dict(zip(("tp", "fp", "fn", "tn"), v, strict=True))
     s = compute_slots(counts)
     base = int(s["base"].replace(",", ""))
-    parts = [int(s[k].replace(",", "")) for k in ("tp", "fp", "fn", "tn")]
+    flagged = int(s["flagged"].replace(",", ""))
+    parts = [flagged] + [int(s[k].replace(",", "")) for k in ("fn", "tn")]
     assert sum(parts) == base
-    for k, p in zip(("tp", "fp", "fn", "tn"), parts, strict=True):
-        assert abs(p - counts[k] / sum(v) * base) < 1 + 1e-9
+    if s["tp"] is not None:
+        assert int(s["tp"].replace(",", "")) + int(s["fp"].replace(",", "")) == flagged
+        assert counts["tp"] + counts["fp"] >= MIN_CASES  # never split a handful of flags
+    else:
+        assert counts["tp"] + counts["fp"] < MIN_CASES or flagged == 0
+    for k in ("tp", "fp", "fn", "tn"):
+        if s[k] is not None:
+            assert abs(int(s[k].replace(",", "")) - counts[k] / sum(v) * base) < 1 + 1e-9
+    if sum(v) < 1000:
+        assert base == 100  # never "per 1,000" from fewer than 1,000 cases
     if s["catch_in_100"] is not None:
         assert int(s["catch_in_100"]) + int(s["miss_in_100"]) == 100
     if s["right_in_100"] is not None:
@@ -293,7 +308,12 @@ def test_slots_match_sklearn(name):
         assert (counts["tp"], counts["fp"], counts["fn"], counts["tn"]) == (tp, fp, fn, tn)
         sl = compute_slots(counts, auc=roc_auc_score(y, s))
         assert int(sl["catch_in_100"]) == math.floor(recall_score(y, pred) * 100 + 0.5)
-        assert int(sl["right_in_100"]) == math.floor(precision_score(y, pred) * 100 + 0.5)
+        if pred.sum() >= MIN_CASES:
+            assert int(sl["right_in_100"]) == math.floor(precision_score(y, pred) * 100 + 0.5)
+        else:  # a share of a handful of flags is not given
+            assert sl["right_in_100"] is None
+            assert sl["lift"] is None
+            assert sl["tp"] is None
         assert int(sl["rank_in_100"]) == math.floor(roc_auc_score(y, s) * 100 + 0.5)
         assert sl["base"] == ("1,000" if name == "rare" else "100")
 
@@ -360,7 +380,15 @@ def test_widget_standalone_numbers():
     assert ap.concept == "probability"
     ap.noun = "clients"
     ap.analogy = "airport_screening"
+    # 40 of 52 flags are right: "most bags pulled aside are fine" would be false here
+    assert ap.text == ""
+    assert ap.filled() is None
+    assert ap.why_not() == (
+        "Here most of the flags are right, so the story of harmless bags pulled aside does not fit."
+    )
+    ap.analogy = "medical_test"
     assert "every 100 clients" in ap.text
+    assert ap.why_not() is None
     with pytest.raises(traitlets.TraitError, match="unknown concept"):
         ap.concept = "nope"
     with pytest.raises(traitlets.TraitError, match="unknown analogy"):
@@ -376,6 +404,11 @@ def test_widget_from_predictions_matches_sklearn():
     )
     assert ap.slots["rank_in_100"] == str(math.floor(roc_auc_score(y, s) * 100 + 0.5))
     assert ap.slots["catch_in_100"] == str(math.floor(recall_score(y, s >= 0.5) * 100 + 0.5))
+    # about 37 in 100 patients have cancer: "gold is rare" does not fit these numbers
+    assert ap.analogy == "gold_panning"
+    assert ap.text == ""
+    assert "Gold is not rare here" in ap.why_not()
+    ap.analogy = "sports_scout"
     assert "patients with cancer" in ap.text
     ap.analogy = "weather_forecast"
     assert ap.slots["said_in_100"] == "50"
@@ -386,7 +419,12 @@ def test_widget_from_predictions_matches_sklearn():
     ap = AnalogyPicker.from_predictions(yr, sr, threshold=0.2, analogy="weather_forecast")
     near = (sr >= 0.15) & (sr < 0.25)
     observed = math.floor(yr[near].mean() * 100 + 0.5)
-    assert f"said about 20 in 100 for some cases. About {observed} in 100" in ap.text
+    n_near, hits = int(near.sum()), int(yr[near].sum())
+    assert n_near >= 30
+    assert (
+        f"the model gave {n_near:,} cases about 20 in 100. Of those, {hits} were real cases: "
+        f"about {observed} in 100. So its chances look "
+    ) in ap.text
 
 
 def test_widget_from_estimator(credit):
@@ -494,3 +532,76 @@ def test_static_picture():
     data, _ = ap._repr_mimebundle_()
     assert data["image/png"]
     assert "application/vnd.jupyter.widget-view+json" in data
+
+
+# --------------------------------------------------------------------------- agreement, when
+
+
+def test_plural_syntax():
+    t = "Of those, {tp} {tp|is a false alarm|are false alarms}."
+    assert template_slots(t) == ["tp", "tp"]
+    assert fill(t, {"tp": "1"}) == "Of those, 1 is a false alarm."
+    for v in ("0", "2", "1,000"):
+        assert fill(t, {"tp": v}) == f"Of those, {v} are false alarms."
+    assert fill(t, {"tp": None}) is None
+    for bad in ("{tp|is}", "{tp|a|b|c}", "{noun|is|are}", "{nope|is|are}"):
+        with pytest.raises(ValueError, match=r"one\|many|number slot|unknown slot"):
+            template_slots(bad)
+
+
+def test_when_condition_loads_and_checks(tmp_path):
+    from explainwidgets.core.analogies import condition_holds, parse_condition
+
+    assert parse_condition("right_in_100 < 50 and lift >= 2") == [
+        ("right_in_100", "<", "50"),
+        ("lift", ">=", "2"),
+    ]
+    assert condition_holds("right_in_100 < 50", {"right_in_100": "14"})
+    assert not condition_holds("right_in_100 < 50", {"right_in_100": "93"})
+    assert not condition_holds("right_in_100 < 50", {"right_in_100": None})
+    assert condition_holds("flagged >= tp", {"flagged": "1,001", "tp": "999"})
+    for bad, msg in [
+        ('when = "noun < 3"\nwhen_not = "x"', "not a number slot"),
+        ('when = "right_in_100 <<< 3"\nwhen_not = "x"', "cannot read the condition"),
+        ('when = "right_in_100 < 3"', "needs a 'when_not'"),
+        ('when_not = "x"', "only used with a 'when'"),
+    ]:
+        p = write(tmp_path, "w.toml", GOOD + bad + "\n")
+        with pytest.raises(AnalogyError, match=msg) as e:
+            load_file(p)
+        assert e.value.line is not None
+        assert e.value.line >= 8
+
+
+def _fit(y, s, t):
+    from explainwidgets import AnalogyPicker
+
+    ap = AnalogyPicker.from_predictions(y, s, threshold=t, personal=False)
+    return {a["id"]: ap.filled(a["id"]) for a in ap.library}, ap
+
+
+def test_claims_that_numbers_contradict_are_hidden():
+    rng = np.random.default_rng(0)
+    # balanced data, a good model: most flags are right, the cases are not rare
+    y = rng.random(4000) < 0.5
+    s = np.clip(rng.normal(0.3 + 0.4 * y, 0.12), 0, 1)
+    texts, ap = _fit(y, s, 0.5)
+    assert texts["airport_screening"] is None
+    assert texts["gold_panning"] is None
+    assert "most of the flags are right" in ap.why_not("airport_screening")
+    assert texts["medical_test"] is not None
+    # rare cases, many false alarms: both stories hold
+    y = rng.random(20000) < 0.05
+    s = np.clip(rng.normal(0.2 + 0.3 * y, 0.12), 0, 1)
+    texts, _ = _fit(y, s, 0.35)
+    assert "most bags pulled aside are fine too" in texts["airport_screening"]
+    assert "only 50 are real cases" in texts["gold_panning"]
+
+
+def test_picker_positive_falls_back_like_the_browser():
+    from explainwidgets import AnalogyPicker
+
+    ap = AnalogyPicker(numbers={"tp": 40, "fp": 12, "fn": 8, "tn": 140})
+    ap.positive = ""
+    assert ap.slots["positive"] == "real cases"
+    assert "real cases" in ap.text

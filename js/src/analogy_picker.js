@@ -4,19 +4,36 @@
 // slider in JupyterLab and in an exported deck with no kernel.
 import { h, isolateKeys, setChildren } from "./shared/dom.js";
 import { readCurve } from "./shared/curve.js";
-import { fill, missingSlots, slotsFromCurve } from "./shared/template.js";
+import { conditionHolds, conditionSlots, fillAnalogy, missingSlots, slotsFromCurve } from "./shared/template.js";
 
+// Same words as WHY_MISSING in explainwidgets/core/analogies.py.
+const NEAR = "too few cases score near the cut-off to check its chances";
+const FLAGS = "the model flags too few cases at this setting to judge its flags";
 const WHY_MISSING = {
   said_in_100: "the model's scores are not chances, so this analogy does not fit",
-  observed_in_100: "too few cases score near the cut-off to check its chances",
-  right_in_100: "the model flags no cases at this setting",
-  wrong_in_100: "the model flags no cases at this setting",
-  lift: "the model flags no cases at this setting",
-  catch_in_100: "there are no cases to catch in this data",
-  miss_in_100: "there are no cases to catch in this data",
-  alarm_in_100: "there are no other cases in this data",
-  rank_in_100: "both kinds of case are needed to rank",
+  observed_in_100: NEAR,
+  band_cases: NEAR,
+  band_hits: NEAR,
+  verdict: NEAR,
+  tp: FLAGS,
+  fp: FLAGS,
+  right_in_100: FLAGS,
+  wrong_in_100: FLAGS,
+  lift: FLAGS,
+  catch_in_100: "there are too few cases to catch in this data",
+  miss_in_100: "there are too few cases to catch in this data",
+  alarm_in_100: "there are too few other cases in this data",
+  rank_in_100: "it needs scores and enough cases of both kinds to judge the ranking",
 };
+
+/** Why an analogy does not fit these numbers, in words (as Analogy.why_not); null if it fits. */
+export function whyNot(a, slots) {
+  const missing = missingSlots(a.text, slots);
+  if (a.when) for (const n of conditionSlots(a.when)) if (!slots || slots[n] === null || slots[n] === undefined) missing.push(n);
+  if (missing.length) return [...new Set(missing.map((n) => WHY_MISSING[n] || "a number it needs is missing"))].join("; ");
+  if (a.when && !conditionHolds(a.when, slots)) return a.when_not || "what it says does not hold for these numbers";
+  return null;
+}
 
 /** The explorer model a picker is bound to, or null ("IPY_MODEL_<id>" -> model). */
 export async function resolveExplorer(model) {
@@ -39,7 +56,7 @@ export function currentSlots(model, explorer) {
   const curve = readCurve(explorer.get("curve"));
   if (curve.thresholds.length === 0) return own;
   const noun = model.get("noun") || explorer.get("noun") || "cases";
-  const positive = model.get("positive") || "real cases";
+  const positive = model.get("positive") || "real cases"; // as AnalogyPicker.current_slots
   return slotsFromCurve(curve, explorer.get("threshold"), {
     noun,
     positive,
@@ -146,7 +163,7 @@ function render({ model, el }) {
     setChildren(
       cards,
       fits.map((a) => {
-        const ok = fill(a.text, slots) !== null;
+        const ok = fillAnalogy(a, slots) !== null;
         const worked = Array.isArray(marks[a.id]) ? marks[a.id] : [];
         return h(
           "button",
@@ -172,7 +189,7 @@ function render({ model, el }) {
       setChildren(detail);
       return;
     }
-    const text = fill(a.text, slots);
+    const text = fillAnalogy(a, slots);
     const marks = model.get("worked_with") || {};
     const worked = Array.isArray(marks[a.id]) ? marks[a.id] : [];
     const copyState = h("span", { class: "ew-ap-copied", role: "status" });
@@ -202,8 +219,8 @@ function render({ model, el }) {
     });
     let body;
     if (text === null) {
-      const reasons = [...new Set(missingSlots(a.text, slots).map((n) => WHY_MISSING[n] || "a number it needs is missing"))];
-      body = h("p", { class: "ew-ap-text ew-ap-off", "data-testid": "text", text: `Not available here: ${reasons.join("; ")}.` });
+      const reason = whyNot(a, slots) || "a number it needs is missing";
+      body = h("p", { class: "ew-ap-text ew-ap-off", "data-testid": "text", text: `Not available here: ${reason.replace(/\.$/, "")}.` });
     } else {
       body = h("blockquote", { class: "ew-ap-text", "data-testid": "text", text });
     }

@@ -8,7 +8,7 @@ globalThis.window = dom.window;
 globalThis.document = dom.window.document;
 globalThis.HTMLElement = dom.window.HTMLElement;
 
-const { fill, templateSlots, computeSlots, slotsFromCurve, aucFromCurve, fmt, perBase } = await import(
+const { fill, templateSlots, computeSlots, slotsFromCurve, aucFromCurve, fmt, perBase, conditionHolds, fillAnalogy } = await import(
   "../src/shared/template.js"
 );
 const { readCurve, per100 } = await import("../src/shared/curve.js");
@@ -46,12 +46,12 @@ class FakeModel {
 
 const f64 = (a) => new DataView(Float64Array.from(a).buffer);
 
-// A small curve: 10 positives, 30 negatives, thresholds 0.1 .. 0.9
+// A small curve: 100 positives, 300 negatives, thresholds 0.1 .. 0.9
 function fakeCurve() {
   const thresholds = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
-  const tp = [10, 10, 9, 9, 8, 7, 5, 3, 1];
-  const fp = [30, 24, 18, 12, 8, 5, 3, 1, 0];
-  return { thresholds: f64(thresholds), tp: f64(tp), fp: f64(fp), total_pos: 10, total_neg: 30, n_pos: 10, n_neg: 30, weighted: false };
+  const tp = [10, 10, 9, 9, 8, 7, 5, 3, 1].map((v) => v * 10);
+  const fp = [30, 24, 18, 12, 8, 5, 3, 1, 0].map((v) => v * 10);
+  return { thresholds: f64(thresholds), tp: f64(tp), fp: f64(fp), total_pos: 100, total_neg: 300, n_pos: 100, n_neg: 300, weighted: false };
 }
 
 const LIB = [
@@ -150,7 +150,36 @@ test("aucFromCurve and slotsFromCurve on a known curve", () => {
   assert.equal(s.tp, "20");
   assert.equal(s.fp, "20");
   assert.equal(s.said_in_100, "50");
-  assert.equal(s.observed_in_100, null); // band 0.45..0.55 holds fewer than 10 cases
+  // band: grid points 0.4 to 0.6 (nearest to 0.45 and 0.55): 20 of 90 cases are real
+  assert.equal(s.band_cases, "90");
+  assert.equal(s.band_hits, "20");
+  assert.equal(s.observed_in_100, "22");
+  assert.equal(s.verdict, "too high");
+  const few = computeSlots({ tp: 8, fp: 8, fn: 2, tn: 22 }, { isProbability: true, threshold: 0.5, band: [1, 4, 5, 1] });
+  assert.equal(few.observed_in_100, null); // fewer than 30 cases near the cut-off
+  assert.equal(few.right_in_100, null); // a share of 16 flags is not given
+  assert.equal(few.tp, null);
+});
+
+test("plurals, conditions and a weighted curve synced without case counts", () => {
+  const t = "Of those, {tp} {tp|is a false alarm|are false alarms}.";
+  assert.equal(fill(t, { tp: "1" }), "Of those, 1 is a false alarm.");
+  assert.equal(fill(t, { tp: "2" }), "Of those, 2 are false alarms.");
+  assert.equal(fill(t, { tp: "0" }), "Of those, 0 are false alarms.");
+  assert.throws(() => templateSlots("{noun|is|are}"), /number slot/);
+  assert.throws(() => templateSlots("{tp|is}"), /one\|many/);
+  assert.equal(conditionHolds("right_in_100 < 50 and share_in_100 < 50", { right_in_100: "14", share_in_100: "5" }), true);
+  assert.equal(conditionHolds("right_in_100 < 50", { right_in_100: "93" }), false);
+  assert.equal(conditionHolds("lift >= 2", { lift: null }), false);
+  assert.equal(conditionHolds("flagged >= tp", { flagged: "1,001", tp: "999" }), true);
+  const a = { text: "Only {tp} of those.", when: "right_in_100 < 50", when_not: "No." };
+  assert.equal(fillAnalogy(a, { tp: "3", right_in_100: "93" }), null);
+  assert.equal(fillAnalogy(a, { tp: "3", right_in_100: "14" }), "Only 3 of those.");
+  const raw = fakeCurve();
+  raw.weighted = true; // no tp_cases / fp_cases: fall back to the counts, as Python does
+  const s = slotsFromCurve(readCurve(raw), 0.5, { isProbability: true });
+  for (const v of Object.values(s)) assert.ok(v === null || !String(v).includes("NaN"));
+  assert.equal(s.band_cases, "90");
 });
 
 test("standalone: renders cards for the concept and the filled text", () => {
@@ -234,6 +263,8 @@ test("bound to an explorer model: text follows its threshold, no kernel needed",
   const { q, el, cleanup } = mount(model);
   await el.querySelector(".ew-analogy-picker").ready;
   assert.equal(q("text").textContent, "Out of every 100 applicants, it flags 40. Of those, 20 are real cases and 20 are false alarms.");
+  explorer.set("threshold", 0.9); // 10 flags: too few to split
+  assert.equal(q("text").textContent, "Not available here: the model flags too few cases at this setting to judge its flags.");
   explorer.set("threshold", 0.8);
   assert.equal(q("text").textContent, "Out of every 100 applicants, it flags 11. Of those, 8 are real cases and 3 are false alarms.");
   assert.match(q("source").textContent, /follow the explorer's slider/);

@@ -33,7 +33,6 @@ from explainwidgets.core.analogies import (
     SLOTS,
     Analogy,
     compute_slots,
-    fill,
     load_library,
     load_notes,
     save_note,
@@ -322,6 +321,7 @@ class AnalogyPicker(StaticFallbackMixin, anywidget.AnyWidget):
             is_probability=b.is_probability,
             band=nums.band,
             auc=nums.auc,
+            cases=nums.cases,
         )
         ap._refresh()
         return ap
@@ -366,7 +366,11 @@ class AnalogyPicker(StaticFallbackMixin, anywidget.AnyWidget):
     @traitlets.observe("noun", "positive")
     def _words_changed(self, change: Any) -> None:
         if self._slots_override is not None:
-            self._slots_override = {**self._slots_override, change["name"]: change["new"]}
+            fallback = "real cases" if change["name"] == "positive" else "cases"
+            self._slots_override = {
+                **self._slots_override,
+                change["name"]: change["new"] or fallback,
+            }
         self._refresh()
 
     @traitlets.observe("explorer")
@@ -397,7 +401,7 @@ class AnalogyPicker(StaticFallbackMixin, anywidget.AnyWidget):
                 ex.curve,
                 ex.threshold,
                 noun=self.noun or str(getattr(ex, "noun", "") or "cases"),
-                positive=self.positive,
+                positive=self.positive or "real cases",  # as analogy_picker.js
                 is_probability=bool(getattr(ex, "is_probability", False)),
             )
         if self._slots_override is not None:
@@ -408,7 +412,7 @@ class AnalogyPicker(StaticFallbackMixin, anywidget.AnyWidget):
         return compute_slots(
             {k: n[k] for k in _NUMBER_KEYS},
             noun=self.noun or "cases",
-            positive=self.positive,
+            positive=self.positive or "real cases",
             threshold=n.get("threshold"),
             is_probability=n["is_probability"],
             auc=n.get("auc"),
@@ -419,7 +423,7 @@ class AnalogyPicker(StaticFallbackMixin, anywidget.AnyWidget):
             return  # still in __init__
         slots = self.current_slots()
         a = self._by_id.get(self.analogy)
-        filled = fill(a.text, slots) if a is not None else None
+        filled = a.fill(slots) if a is not None else None
         with self.hold_sync():
             self.slots = slots
             self.text = filled or ""
@@ -437,7 +441,15 @@ class AnalogyPicker(StaticFallbackMixin, anywidget.AnyWidget):
         aid = self.analogy if analogy is None else analogy
         if aid not in self._by_id:
             raise ValueError(f"unknown analogy {aid!r}")
-        return fill(self._by_id[aid].text, self.current_slots())
+        return self._by_id[aid].fill(self.current_slots())
+
+    def why_not(self, analogy: str | None = None) -> str | None:
+        """Why an analogy (default: the current one) does not fit these numbers; None if it
+        fits."""
+        aid = self.analogy if analogy is None else analogy
+        if aid not in self._by_id:
+            raise ValueError(f"unknown analogy {aid!r}")
+        return self._by_id[aid].why_not(self.current_slots())
 
     def mark_worked(self, audience: str, analogy: str | None = None) -> None:
         """Record that an analogy (default: the current one) worked with ``audience``."""
@@ -459,7 +471,8 @@ class AnalogyPicker(StaticFallbackMixin, anywidget.AnyWidget):
         if a is None:
             fig.text(0.02, 0.9, "No analogy chosen", parse_math=False)
             return fig
-        body = self.text or "Not available here: a number this analogy needs does not exist."
+        reason = a.why_not(self.current_slots()) or "a number it needs is missing"
+        body = self.text or f"Not available here: {reason.rstrip('.')}."
         y = 0.94
         fig.text(0.02, y, a.title, fontsize=14, weight="bold", va="top", parse_math=False)
         y -= 0.12

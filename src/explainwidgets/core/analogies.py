@@ -1,12 +1,15 @@
 """The analogy library: TOML files loaded and validated, templates filled with real numbers.
 
 Pure Python (no widget imports). The browser fills the *same* template strings with
-``js/src/shared/template.js``, which mirrors :func:`compute_slots`, :func:`slots_from_curve`
-and :func:`fill` operation for operation, so both give identical text for the same numbers.
+``js/src/shared/template.js``, which mirrors :func:`compute_slots`, :func:`slots_from_curve`,
+:func:`fill` and :func:`condition_holds` operation for operation, so both give identical
+text for the same numbers.
 
-Template syntax: ``{slot}`` is replaced by a slot's value (see :data:`SLOTS`); ``{{`` and
-``}}`` stand for literal braces. Nothing else is interpreted (no format specs, no attribute
-access), so a template from a stranger's file can only insert numbers and the noun.
+Template syntax: ``{slot}`` is replaced by a slot's value (see :data:`SLOTS`);
+``{slot|one|many}`` is the word ``one`` when that number slot is exactly 1 and ``many``
+otherwise (``{tp} {tp|is a false alarm|are false alarms}``); ``{{`` and ``}}`` stand for
+literal braces. Nothing else is interpreted (no format specs, no attribute access), so a
+template from a stranger's file can only insert numbers, the nouns and fixed words.
 
 An analogy file holds one analogy as top-level keys, or several as ``[[analogy]]`` tables::
 
@@ -17,6 +20,12 @@ An analogy file holds one analogy as top-level keys, or several as ``[[analogy]]
     text = "Out of every {base} {noun} ..."  # must use at least one number slot
     misleads = "Where the analogy breaks."
     why = "Why it works."
+    when = "right_in_100 < 50"            # optional: only told when the numbers agree
+    when_not = "Most flags are right here, so the story does not fit."  # needed with when
+
+``when`` is one or more comparisons joined by ``and``: a number slot, one of
+``< <= > >= == !=``, and a number or another number slot. An analogy whose ``when`` does
+not hold (or whose slots have no value) is shown as "does not fit these numbers".
 """
 
 from __future__ import annotations
@@ -47,10 +56,12 @@ __all__ = [
     "AnalogyError",
     "auc_from_curve",
     "compute_slots",
+    "condition_holds",
     "fill",
     "load_file",
     "load_library",
     "load_notes",
+    "parse_condition",
     "per_base",
     "save_note",
     "slots_from_curve",
@@ -90,14 +101,21 @@ SLOTS: dict[str, str] = {
     "observed_in_100": "how many in 100 cases scored near the cut-off are cases to catch",
     "rank_in_100": "pick one case to catch and one other: how often in 100 it scores higher",
     "lift": "how many times more common cases to catch are among the flagged",
+    "share_in_100": "of every 100 cases, how many are cases to catch",
+    "band_cases": "how many cases scored near the cut-off (a count, not per 100)",
+    "band_hits": "how many of those cases near the cut-off are cases to catch (a count)",
+    "verdict": "whether the chances near the cut-off come true: about right, too high, too low",
 }
-TEXT_SLOTS = frozenset({"noun", "positive"})
+TEXT_SLOTS = frozenset({"noun", "positive", "verdict"})
 NUMBER_SLOTS = frozenset(SLOTS) - TEXT_SLOTS
 
 #: Half-width of the score band around the cut-off used for observed_in_100.
 BAND = 0.05
-#: Fewest cases in that band before observed_in_100 is given.
-MIN_BAND_CASES = 10
+#: Fewest cases in that band before observed_in_100 (and the verdict) is given.
+MIN_BAND_CASES = 30
+#: Fewest cases behind a share: "of every 100 flags" needs this many flagged cases, "of every
+#: 100 cases to catch" this many cases to catch, and so on. Below it the share is not given.
+MIN_CASES = 20
 #: Share of cases to catch below which counts are given per 1,000.
 RARE_SHARE = 0.10
 #: Largest analogy file read (bytes).
@@ -106,7 +124,12 @@ MAX_FILE_BYTES = 256 * 1024
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 _REQUIRED = ("id", "title", "concepts", "audiences", "text", "misleads", "why")
-_KEYS = frozenset(_REQUIRED)
+_OPTIONAL = ("when", "when_not")
+_KEYS = frozenset(_REQUIRED + _OPTIONAL)
+_CLAUSE = re.compile(
+    r"^\s*([a-z_][a-z_0-9]*)\s*(<=|>=|==|!=|<|>)\s*([a-z_][a-z_0-9]*|-?[0-9]+(?:\.[0-9]+)?)\s*$"
+)
+_AND = re.compile(r"\s+and\s+")
 
 
 class AnalogyError(ValueError):
@@ -132,10 +155,33 @@ class Analogy:
     why: str
     source: str = "built-in"
     slots: tuple[str, ...] = field(default=())
+    when: str = ""
+    when_not: str = ""
+
+    def fits(self, slots: Mapping[str, str | None]) -> bool:
+        """True when every slot it uses has a value and its ``when`` holds."""
+        return self.fill(slots) is not None
 
     def fill(self, slots: Mapping[str, str | None]) -> str | None:
-        """The text with numbers in, or None when a slot it needs has no value here."""
+        """The text with numbers in, or None when a slot it needs has no value here or the
+        numbers contradict what it says (its ``when`` does not hold)."""
+        if self.when and not condition_holds(self.when, slots):
+            return None
         return fill(self.text, slots)
+
+    def why_not(self, slots: Mapping[str, str | None]) -> str | None:
+        """Why it does not fit these numbers, in plain words (None when it fits)."""
+        missing = [n for n in self.slots if slots.get(n) is None]
+        if self.when:
+            missing += [n for n in condition_slots(self.when) if slots.get(n) is None]
+        if missing:
+            reasons = dict.fromkeys(
+                WHY_MISSING.get(n, "a number it needs is missing") for n in missing
+            )
+            return "; ".join(reasons)
+        if self.when and not condition_holds(self.when, slots):
+            return self.when_not or "what it says does not hold for these numbers"
+        return None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -148,7 +194,28 @@ class Analogy:
             "why": self.why,
             "source": self.source,
             "slots": list(self.slots),
+            "when": self.when,
+            "when_not": self.when_not,
         }
+
+
+#: Why a slot has no value, in words (the browser has the same table in analogy_picker.js).
+WHY_MISSING: dict[str, str] = {
+    "said_in_100": "the model's scores are not chances, so this analogy does not fit",
+    "observed_in_100": "too few cases score near the cut-off to check its chances",
+    "band_cases": "too few cases score near the cut-off to check its chances",
+    "band_hits": "too few cases score near the cut-off to check its chances",
+    "verdict": "too few cases score near the cut-off to check its chances",
+    "tp": "the model flags too few cases at this setting to judge its flags",
+    "fp": "the model flags too few cases at this setting to judge its flags",
+    "right_in_100": "the model flags too few cases at this setting to judge its flags",
+    "wrong_in_100": "the model flags too few cases at this setting to judge its flags",
+    "lift": "the model flags too few cases at this setting to judge its flags",
+    "catch_in_100": "there are too few cases to catch in this data",
+    "miss_in_100": "there are too few cases to catch in this data",
+    "alarm_in_100": "there are too few other cases in this data",
+    "rank_in_100": "it needs scores and enough cases of both kinds to judge the ranking",
+}
 
 
 # --------------------------------------------------------------------------- templates
@@ -161,12 +228,21 @@ def template_slots(template: str) -> list[str]:
         tok = m.group(0)
         if tok in ("{{", "}}"):
             continue
-        name = m.group(1)
-        if name is None:
+        inner = m.group(1)
+        if inner is None:
             raise ValueError(
                 f"a lone {tok!r} at character {m.start() + 1}; write {{{{ or }}}} for a "
                 "literal brace, or close the slot, e.g. {noun}"
             )
+        parts = inner.split("|")
+        name = parts[0]
+        if len(parts) not in (1, 3):
+            raise ValueError(
+                f"{{{inner}}}: a word that agrees with a number is written "
+                "{slot|one|many}, e.g. {tp|is|are}"
+            )
+        if len(parts) == 3 and name in SLOTS and name not in NUMBER_SLOTS:
+            raise ValueError(f"{{{inner}}}: only a number slot can choose between one and many")
         if name not in SLOTS:
             close = [s for s in SLOTS if s.startswith(name[:3])] if name else []
             hint = f" (did you mean {{{close[0]}}}?)" if close else ""
@@ -190,15 +266,98 @@ def fill(template: str, slots: Mapping[str, str | None]) -> str | None:
         elif tok == "}}":
             out.append("}")
         else:
-            name = m.group(1)
-            if name is None or name not in SLOTS:
+            inner = m.group(1)
+            parts = inner.split("|") if inner is not None else []
+            name = parts[0] if parts else ""
+            if name not in SLOTS or len(parts) not in (1, 3):
                 raise ValueError(f"malformed template near {tok!r}: {template!r}")
             value = slots.get(name)
             if value is None:
                 return None
-            out.append(str(value))
+            if len(parts) == 3:
+                out.append(parts[1] if str(value) == "1" else parts[2])
+            else:
+                out.append(str(value))
     out.append(template[pos:])
     return "".join(out)
+
+
+def parse_condition(when: str) -> list[tuple[str, str, str]]:
+    """``"a < 50 and b >= c"`` as ``[("a", "<", "50"), ("b", ">=", "c")]``.
+
+    Raises ValueError naming what to change. Both sides must be number slots or numbers.
+    """
+    if not isinstance(when, str) or not when.strip():
+        raise ValueError("'when' must be a condition such as \"right_in_100 < 50\"")
+    out: list[tuple[str, str, str]] = []
+    for clause in _AND.split(when.strip()):
+        m = _CLAUSE.match(clause)
+        if not m:
+            raise ValueError(
+                f"cannot read the condition {clause.strip()!r}; write a number slot, one of "
+                "< <= > >= == !=, and a number or slot, e.g. right_in_100 < 50; join several "
+                "with 'and'"
+            )
+        left, op, right = m.groups()
+        for side in (left, right):
+            if side[0].isdigit() or side[0] == "-":
+                continue
+            if side not in NUMBER_SLOTS:
+                raise ValueError(
+                    f"{side!r} in the condition is not a number slot; use one of "
+                    + ", ".join(sorted(NUMBER_SLOTS))
+                )
+        if left[0].isdigit() or left[0] == "-":
+            raise ValueError(f"put the slot first in {clause.strip()!r}, e.g. lift >= 2")
+        out.append((left, op, right))
+    return out
+
+
+def condition_slots(when: str) -> list[str]:
+    """Slot names a condition reads."""
+    return [
+        side
+        for left, _, right in parse_condition(when)
+        for side in (left, right)
+        if not (side[0].isdigit() or side[0] == "-")
+    ]
+
+
+def _slot_number(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        return float(str(value).replace(",", ""))
+    except ValueError:
+        return None
+
+
+def condition_holds(when: str, slots: Mapping[str, str | None]) -> bool:
+    """Whether every comparison in ``when`` holds; False when a slot it reads has no value.
+
+    Slot values are compared as the numbers they show (``"1,000"`` is 1000), exactly as the
+    browser does, so Python and the browser agree on which analogies fit.
+    """
+    for left, op, right in parse_condition(when):
+        a = _slot_number(slots.get(left))
+        b = (
+            float(right)
+            if right[0].isdigit() or right[0] == "-"
+            else _slot_number(slots.get(right))
+        )
+        if a is None or b is None:
+            return False
+        ok = {
+            "<": a < b,
+            "<=": a <= b,
+            ">": a > b,
+            ">=": a >= b,
+            "==": a == b,
+            "!=": a != b,
+        }[op]
+        if not ok:
+            return False
+    return True
 
 
 # --------------------------------------------------------------------------- numbers
@@ -242,6 +401,15 @@ def _lift_text(lift: float) -> str:
     return f"{tenths // 10}.{tenths % 10}"
 
 
+def _verdict(said: int, observed: int, p: float, cases: int) -> str:
+    """'about right' when the observed share is within sampling noise of the said chance."""
+    slack = 100 * 2 * math.sqrt(max(p * (1 - p), 0.01) / max(cases, 1)) + 2
+    gap = observed - said
+    if abs(gap) <= slack:
+        return "about right"
+    return "too high" if gap < 0 else "too low"
+
+
 def compute_slots(
     counts: Mapping[str, float],
     *,
@@ -249,49 +417,67 @@ def compute_slots(
     positive: str = "real cases",
     threshold: float | None = None,
     is_probability: bool = False,
-    band: tuple[float, float, int] | None = None,
+    band: Sequence[float] | None = None,
     auc: float | None = None,
+    cases: Mapping[str, float] | None = None,
 ) -> dict[str, str | None]:
     """Every slot's text for exact (weighted) counts ``{"tp", "fp", "fn", "tn"}``.
 
-    ``band`` is ``(positive weight, other weight, number of cases)`` among cases scored
-    within :data:`BAND` of the cut-off; ``auc`` the share of (case to catch, other) pairs
-    ranked right. A slot that does not apply (nothing flagged, scores not chances, too
-    few cases near the cut-off) is None, and templates using it are not shown.
+    ``cases`` holds the unweighted number of cases in each cell (default: ``counts``): a
+    share is given only when at least :data:`MIN_CASES` cases stand behind it, and counts
+    are per 1,000 only when the cases to catch are rare *and* there are 1,000 cases.
+    ``band`` is ``(positive weight, other weight, number of cases[, cases to catch])``
+    among cases scored within :data:`BAND` of the cut-off; ``auc`` the share of (case to
+    catch, other) pairs ranked right. A slot that does not apply (nothing flagged, scores
+    not chances, too few cases) is None, and templates using it are not shown.
     """
     tp, fp, fn, tn = (float(counts[k]) for k in ("tp", "fp", "fn", "tn"))
     total = tp + fp + fn + tn
     if not total > 0:
         raise ValueError("the counts are all zero; there are no cases to describe")
+    src = counts if cases is None else cases
+    c_tp, c_fp, c_fn, c_tn = (float(src[k]) for k in ("tp", "fp", "fn", "tn"))
+    n_pos, n_neg, n_flag = c_tp + c_fn, c_fp + c_tn, c_tp + c_fp
+    n_all = n_pos + n_neg
     pos, neg, flagged = tp + fn, fp + tn, tp + fp
-    base = 1000 if pos / total < RARE_SHARE else 100
+    base = 1000 if pos / total < RARE_SHARE and n_all >= 1000 else 100
     whole = per_base({"tp": tp, "fp": fp, "fn": fn, "tn": tn}, base)
     slots: dict[str, str | None] = dict.fromkeys(SLOTS)
     slots["noun"] = noun
     slots["positive"] = positive
     slots["base"] = _fmt(base)
-    for k in ("tp", "fp", "fn", "tn"):
+    for k in ("fn", "tn"):
         slots[k] = _fmt(whole[k])
     slots["flagged"] = _fmt(whole["tp"] + whole["fp"])
+    if n_flag >= MIN_CASES and whole["tp"] + whole["fp"] > 0:
+        slots["tp"], slots["fp"] = _fmt(whole["tp"]), _fmt(whole["fp"])
     slots["positives"] = _fmt(whole["tp"] + whole["fn"])
     slots["others"] = _fmt(whole["fp"] + whole["tn"])
-    if pos > 0:
+    slots["share_in_100"] = _fmt(_round(pos / total * 100))
+    if pos > 0 and n_pos >= MIN_CASES:
         c = _round(tp / pos * 100)
         slots["catch_in_100"], slots["miss_in_100"] = _fmt(c), _fmt(100 - c)
-    if flagged > 0:
+    if flagged > 0 and n_flag >= MIN_CASES:
         r = _round(tp / flagged * 100)
         slots["right_in_100"], slots["wrong_in_100"] = _fmt(r), _fmt(100 - r)
         if pos > 0:
             slots["lift"] = _lift_text(tp / flagged / (pos / total))
-    if neg > 0:
+    if neg > 0 and n_neg >= MIN_CASES:
         slots["alarm_in_100"] = _fmt(_round(fp / neg * 100))
     if is_probability and threshold is not None and 0 <= threshold <= 1:
-        slots["said_in_100"] = _fmt(_round(threshold * 100))
+        said = _round(threshold * 100)
+        slots["said_in_100"] = _fmt(said)
         if band is not None:
-            bp, bn, cases = band
-            if cases >= MIN_BAND_CASES and bp + bn > 0:
-                slots["observed_in_100"] = _fmt(_round(bp / (bp + bn) * 100))
-    if auc is not None and math.isfinite(auc):
+            bp, bn, n_band = float(band[0]), float(band[1]), int(band[2])
+            if n_band >= MIN_BAND_CASES and bp + bn > 0:
+                p = bp / (bp + bn)
+                observed = _round(p * 100)
+                slots["observed_in_100"] = _fmt(observed)
+                slots["band_cases"] = _fmt(n_band)
+                if len(band) > 3:
+                    slots["band_hits"] = _fmt(int(band[3]))
+                slots["verdict"] = _verdict(said, observed, p, n_band)
+    if auc is not None and math.isfinite(auc) and n_pos >= MIN_CASES and n_neg >= MIN_CASES:
         slots["rank_in_100"] = _fmt(_round(auc * 100))
     return slots
 
@@ -324,18 +510,25 @@ def read_curve(curve: Any) -> dict[str, Any]:
     thresholds = _arr(get("thresholds"))
     tp, fp = _arr(get("tp")), _arr(get("fp"))
     weighted = bool(get("weighted", False))
-    tpc = _arr(get("tp_cases")) if weighted else tp
-    fpc = _arr(get("fp_cases")) if weighted else fp
     if not (len(thresholds) == len(tp) == len(fp)) or not thresholds:
         raise ValueError("the curve is empty or its arrays differ in length")
+    total_pos = float(get("total_pos", 0) or 0)
+    total_neg = float(get("total_neg", 0) or 0)
+    # case counts: the weighted curve's own, else the counts themselves (as template.js)
+    tpc = _arr(get("tp_cases")) if weighted else []
+    fpc = _arr(get("fp_cases")) if weighted else []
+    n_pos = float(get("n_pos", 0) or 0) if weighted else 0.0
+    n_neg = float(get("n_neg", 0) or 0) if weighted else 0.0
     return {
         "thresholds": thresholds,
         "tp": tp,
         "fp": fp,
-        "tp_cases": tpc or tp,
-        "fp_cases": fpc or fp,
-        "total_pos": float(get("total_pos", 0) or 0),
-        "total_neg": float(get("total_neg", 0) or 0),
+        "tp_cases": tpc if len(tpc) == len(tp) else tp,
+        "fp_cases": fpc if len(fpc) == len(fp) else fp,
+        "total_pos": total_pos,
+        "total_neg": total_neg,
+        "n_pos": n_pos if n_pos > 0 else total_pos,
+        "n_neg": n_neg if n_neg > 0 else total_neg,
     }
 
 
@@ -389,7 +582,7 @@ def slots_from_curve(
     is_probability: bool = False,
 ) -> dict[str, str | None]:
     """Slots at the curve point nearest ``threshold`` (what the browser computes)."""
-    counts, t, band, auc = curve_point(curve, threshold, is_probability=is_probability)
+    counts, t, band, auc, cases = curve_point_cases(curve, threshold, is_probability=is_probability)
     return compute_slots(
         counts,
         noun=noun,
@@ -398,14 +591,29 @@ def slots_from_curve(
         is_probability=is_probability,
         band=band,
         auc=auc,
+        cases=cases,
     )
 
 
 def curve_point(
     curve: Any, threshold: float, *, is_probability: bool
-) -> tuple[dict[str, float], float, tuple[float, float, int] | None, float | None]:
+) -> tuple[dict[str, float], float, tuple[float, float, int, int] | None, float | None]:
     """Counts, the shown threshold, the band near it and the AUC at the curve point nearest
     ``threshold``: what the browser computes from the same synced curve."""
+    counts, t, band, auc, _ = curve_point_cases(curve, threshold, is_probability=is_probability)
+    return counts, t, band, auc
+
+
+def curve_point_cases(
+    curve: Any, threshold: float, *, is_probability: bool
+) -> tuple[
+    dict[str, float],
+    float,
+    tuple[float, float, int, int] | None,
+    float | None,
+    dict[str, float],
+]:
+    """:func:`curve_point` plus the unweighted number of cases in each cell."""
     c = read_curve(curve)
     th = c["thresholds"]
     i = nearest_index(th, float(threshold))
@@ -415,13 +623,25 @@ def curve_point(
         "fn": _minus(c["total_pos"], c["tp"][i]),
         "tn": _minus(c["total_neg"], c["fp"][i]),
     }
+    tpc, fpc = c["tp_cases"], c["fp_cases"]
+    cases = {
+        "tp": tpc[i],
+        "fp": fpc[i],
+        "fn": _minus(c["n_pos"], tpc[i]),
+        "tn": _minus(c["n_neg"], fpc[i]),
+    }
     band = None
     if is_probability:
         lo = nearest_index(th, th[i] - BAND)
         hi = nearest_index(th, th[i] + BAND)
-        cases = (c["tp_cases"][lo] - c["tp_cases"][hi]) + (c["fp_cases"][lo] - c["fp_cases"][hi])
-        band = (c["tp"][lo] - c["tp"][hi], c["fp"][lo] - c["fp"][hi], int(cases))
-    return counts, th[i], band, auc_from_curve(c)
+        n_band = (tpc[lo] - tpc[hi]) + (fpc[lo] - fpc[hi])
+        band = (
+            c["tp"][lo] - c["tp"][hi],
+            c["fp"][lo] - c["fp"][hi],
+            int(n_band),
+            int(tpc[lo] - tpc[hi]),
+        )
+    return counts, th[i], band, auc_from_curve(c), cases
 
 
 # --------------------------------------------------------------------------- loading
@@ -514,7 +734,8 @@ def _analogy(t: Any, raw: str, start: int, p: Path, src: str) -> Analogy:
     unknown = sorted(set(t) - _KEYS)
     if unknown:
         fail(
-            f"unknown key {unknown[0]!r}; an analogy has the keys {', '.join(_REQUIRED)}",
+            f"unknown key {unknown[0]!r}; an analogy has the keys {', '.join(_REQUIRED)} "
+            f"(and optionally {', '.join(_OPTIONAL)})",
             key=unknown[0],
         )
     for key in _REQUIRED:
@@ -545,7 +766,10 @@ def _analogy(t: Any, raw: str, start: int, p: Path, src: str) -> Analogy:
         bad = re.search(r"\{[^{}]*\}|[{}]", text)
         needle = None
         for m in _TOKEN.finditer(text):
-            if m.group(0) not in ("{{", "}}") and (m.group(1) is None or m.group(1) not in SLOTS):
+            inner = m.group(1)
+            if m.group(0) not in ("{{", "}}") and (
+                inner is None or inner.split("|")[0] not in SLOTS or inner.count("|") not in (0, 2)
+            ):
                 needle = m.group(0)
                 break
         fail(f"in 'text': {exc}", needle or (bad.group(0) if bad else "text"))
@@ -555,8 +779,27 @@ def _analogy(t: Any, raw: str, start: int, p: Path, src: str) -> Analogy:
             "use at least one, e.g. {catch_in_100} or {fp}",
             key="text",
         )
-    for key in ("title", "misleads", "why"):
-        if re.search(r"\{[a-z_]+\}", t[key]):
+    when = t.get("when", "")
+    when_not = t.get("when_not", "")
+    if "when" in t:
+        if not isinstance(when, str) or not when.strip():
+            fail("'when' must be a condition in quotes, e.g. \"right_in_100 < 50\"", key="when")
+        try:
+            parse_condition(when)
+        except ValueError as exc:
+            fail(f"in 'when': {exc}", key="when")
+        if "when_not" not in t:
+            fail(
+                "'when' needs a 'when_not': the plain reason shown when the numbers do not "
+                'fit, e.g. "Most flags are right here, so this story does not fit."',
+                key="when",
+            )
+    if "when_not" in t:
+        _check_text(when_not, "when_not", fail)
+        if "when" not in t:
+            fail("'when_not' is only used with a 'when' condition", key="when_not")
+    for key in ("title", "misleads", "why", "when_not"):
+        if key in t and re.search(r"\{[a-z_]+\}", t[key]):
             fail(f"{key!r} is shown as written; slots like {{noun}} work only in 'text'", key=key)
     return Analogy(
         id=aid,
@@ -568,6 +811,8 @@ def _analogy(t: Any, raw: str, start: int, p: Path, src: str) -> Analogy:
         why=" ".join(t["why"].split()),
         source=src,
         slots=tuple(dict.fromkeys(used)),
+        when=" ".join(str(when).split()),
+        when_not=" ".join(str(when_not).split()),
     )
 
 

@@ -10,7 +10,12 @@ Stable API (the deck exporter imports it; keep it backwards compatible):
 A term counts as explained in a sentence when that sentence quotes it ("the 'recall'
 side", ``"AUC"``), puts it in brackets ("(precision)"), or uses a naming cue next to
 it: "called recall", "known as AUC", "we call this precision", "recall means ...",
-"recall is the share ...", "precision, that is ...". The seed's model answer passes:
+"recall is the share ...", "precision, that is ..." ("AUC is the best we have" is not an
+explanation). Terms that are also ordinary words (:data:`AMBIGUOUS`: "recall the product",
+"take the lift", "the threshold of the door", "precision engineering") count only next to a
+sign that a metric is meant: a metric word such as "model" or "score", a share such as
+"0.8" or "85%", a number right after it ("recall of 85"), or a word of degree ("high
+recall", "our recall went up"). The seed's model answer passes:
 "it will correctly find about 85 of them (that's the 'recall' side)".
 
 >>> find_jargon("The classifier has high precision.")
@@ -23,7 +28,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["JARGON", "find_jargon", "split_sentences"]
+__all__ = ["AMBIGUOUS", "JARGON", "find_jargon", "split_sentences"]
 
 #: term -> plain alternative. Multi-word terms match across any whitespace or a hyphen.
 JARGON: dict[str, str] = {
@@ -72,14 +77,151 @@ JARGON: dict[str, str] = {
     "predict_proba": "the model's chance for each case",
     "posterior": "updated chance",
     "confidence interval": "likely range",
+    "roc auc": "how often a real case scores higher than another case",
+    "auroc": "how often a real case scores higher than another case",
+    "overfit": "learned the noise in old data",
+    "overfits": "learns the noise in old data",
+    "overfitted": "learned the noise in old data",
+    "pr curve": "share of right flags against catch rate",
+    "precision-recall curve": "share of right flags against catch rate",
+    "brier": "how far its chances are from what happened",
+    "random forest": "a model made of many decision trees",
+    "logistic regression": "a simple scoring model",
+    "gradient boosting": "a model made of many small trees, each fixing the last",
+    "gradient boosted": "made of many small trees, each fixing the last",
+    "shap": "how much each piece of information moved a score",
+    "shap values": "how much each piece of information moved a score",
+    "p-value": "how surprising the result would be by pure chance",
+    "p-values": "how surprising the results would be by pure chance",
+    "feature importance": "how much the model leans on each piece of information",
+    "feature importances": "how much the model leans on each piece of information",
+    "out-of-bag": "tested on cases left out when it learned",
+    "bootstrap": "re-drawing the cases many times to see how much results move",
+    "bootstrapped": "re-drawn many times to see how much results move",
+    "bootstrapping": "re-drawing the cases many times to see how much results move",
+    "held-out": "kept back for testing",
+    "holdout": "kept back for testing",
 }
+
+#: Terms that are also ordinary words ("recall the product", "take the lift", "the
+#: threshold of the door"): reported only next to a sign that a metric is meant.
+AMBIGUOUS: frozenset[str] = frozenset(
+    {
+        "precision",
+        "recall",
+        "sensitivity",
+        "threshold",
+        "lift",
+        "calibration",
+        "calibrated",
+        "base rate",
+        "prevalence",
+        "posterior",
+        "bootstrap",
+        "bootstrapped",
+        "bootstrapping",
+        "holdout",
+    }
+)
+
+# Words that, within a few words of an ambiguous term, show a metric is meant.
+_METRIC_WORDS = frozenset(
+    [
+        "model",
+        "models",
+        "model's",
+        "classifier",
+        "classifiers",
+        "metric",
+        "metrics",
+        "score",
+        "scores",
+        "scoring",
+        "scored",
+        "auc",
+        "roc",
+        "f1",
+        "accuracy",
+        "recall",
+        "precision",
+        "sensitivity",
+        "specificity",
+        "prediction",
+        "predictions",
+        "predicted",
+        "predictor",
+        "probability",
+        "probabilities",
+        "chances",
+        "curve",
+        "positives",
+        "negatives",
+        "cut-off",
+        "cutoff",
+        "validation",
+        "test",
+        "training",
+        "dataset",
+        "data",
+        "label",
+        "labels",
+        "threshold",
+        "lift",
+        "calibration",
+        "calibrated",
+        "flags",
+        "flagged",
+        "percent",
+        "percentage",
+        "ml",
+        "algorithm",
+    ]
+)
+_DEGREE_WORDS = frozenset(
+    [
+        "high",
+        "low",
+        "higher",
+        "lower",
+        "highest",
+        "lowest",
+        "better",
+        "worse",
+        "best",
+        "worst",
+        "good",
+        "poor",
+        "improved",
+        "improve",
+        "improves",
+        "increased",
+        "decreased",
+        "dropped",
+        "rose",
+        "fell",
+        "drop",
+        "rise",
+        "our",
+        "its",
+        "their",
+        "your",
+    ]
+)
+_WORD = re.compile(r"[\w'%.-]+")
+_METRIC_NUMBER = re.compile(r"^(?:0?\.\d+|\d+(?:\.\d+)?%|\d+\.\d+x?|\d+x)$")
+_NUMBER_AFTER = re.compile(
+    r"^\s*(?:(?:of|at|=|:|is|was|to|by|above|below|around|about|of about)\s*)+[\d.]"
+)
 
 _EXPLAIN_BEFORE = (
     r"(?:called|known as|named|call (?:this|it|that)(?: the)?|calls? (?:this|it|that)(?: the)?|"
     r"(?:that's|that is|this is) (?:the|what we call|called)|i\.e\.|aka|dubbed)\s*$"
 )
 _EXPLAIN_AFTER = (
-    r"^\s*(?:\)|,? (?:means|meaning|is the|is how|is what|measures|tells|says|that is))"
+    r"^\s*(?:\)|,? (?:means|meaning|is how|is what|measures|that is|"
+    r"(?:tells|shows) (?:you |us )?(?:how|what|which|whether)|says (?:how|what|which|whether)|"
+    r"is (?:the|a|an) (?:share|number|fraction|proportion|count|measure|chance|odds|way|name|"
+    r"table|picture|plot|setting|cut-off|score|word|term|point|line|rate of)\b))"
 )
 _QUOTES = "'\"\u2018\u2019\u201c\u201d"
 
@@ -105,6 +247,25 @@ def _term_pattern(term: str) -> re.Pattern[str]:
 
 # Longest terms first so "false positive rate" wins over "false positive".
 _PATTERNS = [(term, _term_pattern(term)) for term in sorted(JARGON, key=lambda t: (-len(t), t))]
+
+
+def _metric_context(sentence: str, start: int, end: int) -> bool:
+    """Whether an ambiguous term at sentence[start:end] is used as a metric."""
+    before = _WORD.findall(sentence[:start].lower())[-3:]
+    after = _WORD.findall(sentence[end:].lower())[:3]
+    for w in before + after:
+        w = w.strip(".'")
+        if w.endswith("'s"):
+            w = w[:-2]
+        if w in _METRIC_WORDS or _METRIC_NUMBER.match(w):
+            return True
+    if before and before[-1].strip(".") in _DEGREE_WORDS:
+        return True
+    if after and after[0].strip(".") in _DEGREE_WORDS - {"our", "its", "their", "your"}:
+        return True
+    if after[:2] in (["went", "up"], ["went", "down"], ["goes", "up"], ["goes", "down"]):
+        return True
+    return bool(_NUMBER_AFTER.match(sentence[end:].lower()))
 
 
 def _explained(sentence: str, start: int, end: int) -> bool:
@@ -139,6 +300,8 @@ def find_jargon(text: str) -> list[tuple[str, str]]:
                 if any(m.start() < e and s < m.end() for s, e in taken):
                     continue  # part of a longer term already matched
                 taken.append((m.start(), m.end()))
+                if term in AMBIGUOUS and not _metric_context(sentence, m.start(), m.end()):
+                    continue
                 if not _explained(sentence, m.start(), m.end()):
                     hits.append((m.start(), term))
         seen: set[str] = set()
