@@ -72,13 +72,16 @@ def test_from_estimator_items(credit, spectrum):
     for item, p_i in zip(sp.items, p, strict=True):
         assert item.estimate == pytest.approx(p_i)
         lo, hi = item.interval
-        assert 0 <= lo <= item.estimate <= hi <= 1
+        assert 0 <= lo <= hi <= 1  # the spread of the refits; not widened to hold the estimate
+        said = any("lies outside where its retrained copies land" in r for r in item.reasons)
+        assert said == (item.steps["bias"] == 2)
         assert item.level in UncertaintySpectrum.LEVELS
         assert item.reasons
         assert "applicants like this one default" in item.text
     first = sp.items[0]
     assert first.label == f"Applicant {cases.index[0]}"
-    assert any(r.startswith("the range is") for r in first.reasons)
+    assert any(r.startswith("the model's answer") for r in first.reasons)
+    assert all(s.detail.startswith("Technical:") for s in sp.items)
     assert UncertaintySpectrum.LEVELS[0] == "Certain"
     assert UncertaintySpectrum.LEVELS[-1] == "Highly speculative"
 
@@ -99,7 +102,15 @@ def test_synced_state_is_the_measured_summary(spectrum):
     assert set(st) >= {"label", "text", "level", "level_index", "estimate", "lo", "hi", "reasons"}
     assert st["lo"] == sp.items[0].interval[0]
     assert sp.levels == list(UncertaintySpectrum.LEVELS)
-    assert "refits" in sp.note
+    assert "retrainings on reshuffled past data" in sp.note
+    assert "not where the true chance must lie" in sp.note
+    assert "refits" not in sp.note
+    assert "LogisticRegression" not in sp.note
+    assert "LogisticRegression" in sp.detail
+    assert "out-of-bag" in sp.detail
+    assert st["detail"].startswith("Technical:")
+    assert st["per"] in (100, 1000)
+    assert st["lo_shown"] <= st["hi_shown"]
     assert sp.threshold == 0.2
 
 
@@ -107,10 +118,13 @@ def test_decisions_at_a_threshold(spectrum):
     sp, _ = spectrum
     expected = []
     for s in sp.items:
-        lo, hi = s.interval
-        expected.append("flag" if lo >= 0.2 else "no flag" if hi < 0.2 else "either")
+        lo, hi = s.shown  # decided on the numbers shown, the cut-off in the same unit
+        t = round(0.2 * s.per)
+        expected.append("flag" if lo >= t else "no flag" if hi < t else "either")
     assert sp.decisions() == expected
-    sp2 = UncertaintySpectrum(items=sp.items, threshold=sp.items[0].estimate)
+    first = sp.items[0]
+    mid = (first.shown[0] + first.shown[1]) / 2 / first.per
+    sp2 = UncertaintySpectrum(items=sp.items, threshold=mid)
     assert sp2.decisions()[0] == "either"
     assert "could go either way" in sp2.summary()
 
@@ -152,8 +166,10 @@ def test_calibration_set_route(credit):
     )
     assert sp.measurements.calibration_source == "calibration set"
     reasons = [r for s in sp.items for r in s.reasons]
-    assert any("held-out cases the model scored near this one" in r for r in reasons)
-    assert not any("out-of-bag" in r for r in reasons)
+    assert any("past cases the model did not learn from" in r for r in reasons)
+    assert not any("out-of-bag" in r or "retrained without them" in r for r in reasons)
+    assert "separate set of past cases the model did not learn from" in sp.note
+    assert "calibration set (X_calib, y_calib)" in sp.detail
 
 
 def test_progress_bar_runs(credit, capsys):
@@ -183,7 +199,7 @@ def test_statements_placed_by_hand():
     assert sp.statements[1]["level_index"] == 4
     assert sp.decisions() == [None, None, None]
     summary = sp.summary().splitlines()
-    assert summary[0] == "[Certain] Churn rose in segment B"
+    assert summary[0] == "[How sure: Certain] Churn rose in segment B"
 
 
 def test_measured_and_hand_statements_on_one_bar(spectrum):
@@ -340,3 +356,164 @@ def test_bad_threshold_and_coverage(credit):
         UncertaintySpectrum(items=[("x", "certain")], threshold=15)
     with pytest.raises(ValueError, match="coverage"):
         UncertaintySpectrum.from_estimator(*fit_args(credit), coverage=95, progress=False)
+
+
+# ----------------------------------------------------------------------------- manager wording
+
+
+BANNED = (
+    "held-out (out-of-bag)",
+    "out-of-bag",
+    "refits",
+    "resampled",
+    "decision threshold",
+    "(LogisticRegression",
+    "pipeline",
+    "Likelihood:",
+    "Confidence:",
+    " 1 are ",
+    "turn out",
+)
+
+
+def manager_strings(sp):
+    out = [sp.note, sp.title]
+    for s in sp.items:
+        out += [s.text, s.label, *s.reasons, f"How sure: {s.level}", f"Chance: {s.likelihood}"]
+        if s.interval is not None:
+            for t in (0.05, 0.2, 0.5):
+                out.append(s.decision_text(t))
+    return [x for x in out if x]
+
+
+def test_manager_facing_text_has_no_jargon(spectrum):
+    from explainwidgets.core.jargon import find_jargon
+
+    sp, _ = spectrum
+    texts = manager_strings(sp)
+    assert len(texts) > 20
+    for t in texts:
+        assert find_jargon(t) == [], (t, find_jargon(t))
+        for bad in BANNED:
+            assert bad not in t, (bad, t)
+    # technical terms are kept, but only in the technical detail
+    assert "bootstrap" in sp.detail
+    assert all("bootstrap" in s.detail for s in sp.items)
+
+
+def test_one_denominator_per_card(spectrum):
+    import re
+
+    sp, _ = spectrum
+    for s in sp.items:
+        units = set(re.findall(r"in (100|1,000)\b", " ".join([s.text, *s.reasons])))
+        assert len(units) == 1, (s.text, s.reasons)
+        assert f"in {s.per:,})" in s.decision_text(0.2)
+
+
+def test_a_case_that_is_a_training_row_is_flagged(credit):
+    model, X_train, y_train, _, _ = credit
+    sp = UncertaintySpectrum.from_estimator(
+        model,
+        X_train,
+        y_train,
+        X_train.iloc[:1],
+        pos_label="Yes",
+        n_resamples=20,
+        random_state=0,
+        noun="applicants",
+        outcome="default",
+        progress=False,
+    )
+    assert any(
+        "this applicant is also one of the past applicants the model learned from" in r
+        for r in sp.items[0].reasons
+    )
+
+
+def test_outcome_defaults_to_the_class_name(credit):
+    model, X_train, y_train, X_test, _ = credit
+    sp = UncertaintySpectrum.from_estimator(
+        model,
+        X_train,
+        y_train,
+        X_test.iloc[:1],
+        pos_label="Yes",
+        n_resamples=20,
+        random_state=0,
+        progress=False,
+    )
+    text = " ".join([sp.items[0].text, *sp.items[0].reasons])
+    assert "cases like this one are in class 'Yes'" in sp.items[0].text
+    assert "turn out" not in text
+    assert " 1 are " not in text
+    with pytest.raises(ValueError, match="outcome must be a few words"):
+        UncertaintySpectrum.from_estimator(*fit_args(credit), outcome="  ", progress=False)
+
+
+# ----------------------------------------------------------------------------- data support
+
+
+@pytest.fixture(scope="module")
+def id_and_date():
+    """The reviewer's a2 case: an ID dropped by remainder="drop" and a date the model ignores."""
+    rng = np.random.default_rng(0)
+    n = 400
+    df = pd.DataFrame(
+        {
+            "customer_id": np.arange(n),
+            "income": rng.normal(50, 10, n),
+            "region": pd.Categorical(rng.choice(["N", "S", "E"], n)),
+            "signup": pd.date_range("2020-01-01", periods=n, freq="D"),
+        }
+    )
+    y = (rng.random(n) < 1 / (1 + np.exp(-(df.income - 50) / 10))).astype(int)
+    ct = make_column_transformer(
+        (StandardScaler(), ["income"]),
+        (OneHotEncoder(handle_unknown="ignore"), ["region"]),
+        remainder="drop",
+    )
+    pipe = make_pipeline(ct, LogisticRegression()).fit(df, y)
+    new = pd.DataFrame(
+        {
+            "signup": pd.to_datetime(["2021-06-01"]),
+            "region": pd.Categorical(["N"]),
+            "income": [50.0],
+            "customer_id": [n + 5],
+            "extra": [1],
+        }
+    )
+    return pipe, df, y, new
+
+
+def test_support_uses_only_the_columns_the_model_uses(id_and_date):
+    from explainwidgets.core.uncertainty import used_columns
+
+    pipe, df, y, new = id_and_date
+    assert used_columns(pipe, df) == [1, 2]  # income, region; not customer_id or signup
+    sp = UncertaintySpectrum.from_estimator(
+        pipe, df, y, new, n_resamples=20, random_state=0, progress=False
+    )
+    text = " ".join(sp.items[0].reasons)
+    assert "customer_id" not in text
+    assert "signup" not in text
+    assert sp.items[0].level != "Highly speculative"  # was: the date "never occurs"
+
+
+def test_support_columns_override(id_and_date):
+    pipe, df, y, new = id_and_date
+    kw = {"n_resamples": 20, "random_state": 0, "progress": False}
+    inside = new.assign(signup=pd.to_datetime(["2020-06-01"]))  # training: 2020-01 .. 2021-02
+    sp = UncertaintySpectrum.from_estimator(
+        pipe, df, y, inside, support_columns=["income", "region", "signup"], **kw
+    )
+    assert "signup" not in " ".join(sp.items[0].reasons)  # a date in range: a number
+    far = new.assign(signup=pd.to_datetime(["2035-01-01"]))
+    sp2 = UncertaintySpectrum.from_estimator(
+        pipe, df, y, far, support_columns=["income", "signup"], **kw
+    )
+    assert any("signup is far above anything" in r for r in sp2.items[0].reasons)
+    with pytest.raises(ValueError, match="'nope' is not a column of X_train"):
+        UncertaintySpectrum.from_estimator(pipe, df, y, new, support_columns=["nope"], **kw)
+    with pytest.raises(TypeError, match="support_columns must be a list"):
+        UncertaintySpectrum.from_estimator(pipe, df, y, new, support_columns="income", **kw)

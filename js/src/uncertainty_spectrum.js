@@ -3,24 +3,42 @@
 // draws it and recomputes only what a person can change: the decision threshold (its own,
 // or a linked ThresholdExplorer's), and which statement is selected.
 import { h, svg, setChildren, isolateKeys, listen } from "./shared/dom.js";
-import { inHundred } from "./shared/format.js";
+import { inHundred, count } from "./shared/format.js";
 
 const LEVEL_CLASSES = ["l0", "l1", "l2", "l3", "l4"];
 
-/** Same rule as core.uncertainty.decision: "flag", "no flag" or "either". */
-export function decision(lo, hi, t) {
-  if (lo >= t) return "flag";
-  if (hi < t) return "no flag";
+/**
+ * Same rule as core.uncertainty.decision: "flag", "no flag" or "either".
+ * With `per` (100 or 1000), lo and hi are the whole numbers shown on the card and the
+ * cut-off is rounded to the same unit first, so the words agree with the numbers shown.
+ */
+export function decision(lo, hi, t, per = null) {
+  const c = per != null ? Math.round(t * per) : t;
+  if (lo >= c) return "flag";
+  if (hi < c) return "no flag";
   return "either";
 }
 
+/** The cut-off in a card's unit (same as core.uncertainty.cutoff_text). */
+export function cutoffText(t, per = null) {
+  return per != null ? `${count(Math.round(t * per))} in ${count(per)}` : inHundred(t);
+}
+
 /** Same words as core.uncertainty.decision_text. */
-export function decisionText(lo, hi, t) {
-  const tt = inHundred(t);
-  const d = decision(lo, hi, t);
-  if (d === "either") return `the range crosses the decision threshold (${tt}): the decision could go either way`;
-  if (d === "flag") return `the whole range is at or above the decision threshold (${tt}): flagged either way`;
-  return `the whole range is below the decision threshold (${tt}): not flagged either way`;
+export function decisionText(lo, hi, t, per = null) {
+  const tt = cutoffText(t, per);
+  const d = decision(lo, hi, t, per);
+  if (d === "either") return `the range crosses the cut-off (${tt}): the decision could go either way`;
+  if (d === "flag") return `the whole range is at or above the cut-off (${tt}): flagged either way`;
+  return `the whole range is below the cut-off (${tt}): not flagged either way`;
+}
+
+/** The decision for a statement: on the shown numbers when Python sent them. */
+export function statementDecision(s, t) {
+  if (s.lo_shown != null && s.hi_shown != null && s.per != null) {
+    return { d: decision(s.lo_shown, s.hi_shown, t, s.per), text: decisionText(s.lo_shown, s.hi_shown, t, s.per) };
+  }
+  return { d: decision(s.lo, s.hi, t), text: decisionText(s.lo, s.hi, t) };
 }
 
 /** A shared axis top for the range strips: the smallest of 5/10/20/50/100 in 100 that fits. */
@@ -55,7 +73,8 @@ function rangeStrip(s, top, threshold, levelClass) {
   const pad = 6;
   const sx = (p) => pad + (Math.max(0, Math.min(top, p)) / top) * (W - 2 * pad);
   const ticks = [0, top / 2, top];
-  const label = `${s.range_text || ""}${threshold != null ? `; threshold ${inHundred(threshold)}` : ""}`;
+  const per = s.per === 1000 ? 1000 : 100; // the card's unit: one denominator per card
+  const label = `${s.range_text || ""}${threshold != null ? `; cut-off ${cutoffText(threshold, s.per)}` : ""}`;
   const g = svg(
     "svg",
     { viewBox: `0 0 ${W} ${H}`, width: W, height: H, class: "ew-us-strip", role: "img", "aria-label": `Range ${label}` },
@@ -72,7 +91,7 @@ function rangeStrip(s, top, threshold, levelClass) {
     svg("line", { x1: sx(s.estimate), x2: sx(s.estimate), y1: 4, y2: 24, class: "ew-us-estimate" }),
     ...ticks.map((t) =>
       svg("text", { x: sx(t), y: 33, class: "ew-us-tick", "text-anchor": t === 0 ? "start" : t === top ? "end" : "middle" },
-        `${Math.round(t * 100)}${t === top ? " in 100" : ""}`),
+        `${count(Math.round(t * per))}${t === top ? ` in ${count(per)}` : ""}`),
     ),
   );
   if (threshold != null) {
@@ -137,6 +156,7 @@ export default {
       const t = threshold();
       const title = model.get("title");
       const note = model.get("note");
+      const detail = model.get("detail");
       const xs = markerPositions(statements, nL);
 
       const segments = levels.map((name, i) =>
@@ -153,7 +173,7 @@ export default {
             role: "radio",
             "aria-checked": i === selected ? "true" : "false",
             tabindex: i === selected ? "0" : "-1",
-            "aria-label": `Statement ${i + 1}: ${s.label ? `${s.label}: ` : ""}${s.text}. Confidence: ${s.level}`,
+            "aria-label": `Statement ${i + 1}: ${s.label ? `${s.label}: ` : ""}${s.text}. How sure: ${s.level}`,
             onClick: () => select(i, true),
             onKeydown: onMarkerKey,
           },
@@ -172,7 +192,7 @@ export default {
       const cards = statements.map((s, i) => {
         const lc = LEVEL_CLASSES[s.level_index] || "";
         const measured = s.lo != null && s.hi != null && s.estimate != null;
-        const dec = measured && t != null ? decision(s.lo, s.hi, t) : null;
+        const dec = measured && t != null ? statementDecision(s, t) : null;
         return h(
           "li",
           {
@@ -193,22 +213,30 @@ export default {
               h(
                 "div",
                 { class: "ew-us-meta" },
-                s.likelihood ? h("span", { class: "ew-us-chip lik", text: `Likelihood: ${s.likelihood}` }) : null,
-                h("span", { class: `ew-us-chip conf ${lc}`, "data-testid": "level", text: `Confidence: ${s.level}` }),
+                h("span", { class: `ew-us-chip conf ${lc}`, "data-testid": "level", text: `How sure: ${s.level}` }),
+                s.likelihood ? h("span", { class: "ew-us-chip lik", "data-testid": "chance", text: `Chance: ${s.likelihood}` }) : null,
               ),
             ),
             measured ? rangeStrip(s, top, t, lc) : null,
           ),
           dec
             ? h("div", {
-                class: `ew-us-decision ${dec === "either" ? "either" : ""}`,
+                class: `ew-us-decision ${dec.d === "either" ? "either" : ""}`,
                 "data-testid": "decision",
-                role: dec === "either" ? "status" : null,
-                text: decisionText(s.lo, s.hi, t),
+                role: dec.d === "either" ? "status" : null,
+                text: dec.text,
               })
             : null,
           (s.reasons || []).length
             ? h("ul", { class: "ew-us-reasons", "data-testid": "reasons" }, s.reasons.map((r) => h("li", { text: r })))
+            : null,
+          s.detail
+            ? h(
+                "details",
+                { class: "ew-us-detail", "data-testid": "detail" },
+                h("summary", { text: "Technical detail" }),
+                h("div", { text: s.detail }),
+              )
             : null,
         );
       });
@@ -218,6 +246,14 @@ export default {
         title ? h("div", { class: "ew-us-title", text: title }) : null,
         bar,
         note ? h("div", { class: "ew-us-note", "data-testid": "note", text: note }) : null,
+        detail
+          ? h(
+              "details",
+              { class: "ew-us-detail ew-us-detail-all", "data-testid": "detail-all" },
+              h("summary", { text: "Technical detail" }),
+              h("div", { text: detail }),
+            )
+          : null,
         h("ol", { class: "ew-us-cards", "aria-label": "Statements and why they sit where they do" }, cards),
       );
     }
@@ -248,7 +284,7 @@ export default {
     }
 
     draw();
-    cleanups.push(listen(model, ["statements", "levels", "threshold", "title", "note"], draw));
+    cleanups.push(listen(model, ["statements", "levels", "threshold", "title", "note", "detail"], draw));
     cleanups.push(listen(model, ["threshold_source"], linkSource));
     linkSource();
     cleanups.push(() => {

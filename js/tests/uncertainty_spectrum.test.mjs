@@ -10,7 +10,7 @@ globalThis.Node = dom.window.Node;
 globalThis.KeyboardEvent = dom.window.KeyboardEvent;
 
 const widget = (await import("../src/uncertainty_spectrum.js")).default;
-const { decision, decisionText, axisMax, markerPositions } = await import("../src/uncertainty_spectrum.js");
+const { decision, decisionText, cutoffText, axisMax, markerPositions } = await import("../src/uncertainty_spectrum.js");
 
 const LEVELS = ["Certain", "Confident", "Tentative", "Speculative", "Highly speculative"];
 
@@ -76,9 +76,20 @@ test("decision mirrors Python (flag when score >= threshold)", () => {
   assert.equal(decision(0.11, 0.19, 0.2), "no flag");
   assert.equal(
     decisionText(0.11, 0.19, 0.15),
-    "the range crosses the decision threshold (15 in 100): the decision could go either way",
+    "the range crosses the cut-off (15 in 100): the decision could go either way",
   );
-  assert.equal(decisionText(0.11, 0.19, 0.125), "the range crosses the decision threshold (13 in 100): the decision could go either way");
+  assert.equal(decisionText(0.11, 0.19, 0.125), "the range crosses the cut-off (13 in 100): the decision could go either way");
+});
+
+test("decisions are taken on the numbers shown (no contradiction after rounding)", () => {
+  // shown "20 to 45 in 100", cut-off 0.2055 shows as "21 in 100": the range crosses it
+  assert.equal(decision(20, 45, 0.2055, 100), "either");
+  assert.equal(decisionText(20, 45, 0.2055, 100), "the range crosses the cut-off (21 in 100): the decision could go either way");
+  // raw numbers would have said "flag" (0.2095 >= 0.2055)
+  assert.equal(decision(0.2095, 0.45, 0.2055), "flag");
+  assert.equal(cutoffText(0.0123, 1000), "12 in 1,000");
+  assert.equal(decision(12, 20, 0.0123, 1000), "flag");
+  assert.equal(decision(5, 11, 0.0123, 1000), "no flag");
 });
 
 test("axis and marker layout", () => {
@@ -97,16 +108,34 @@ test("renders the bar, the statements and their reasons", () => {
   const markers = root.querySelectorAll(".ew-us-marker");
   assert.equal(markers.length, 2);
   assert.equal(parseFloat(markers[0].style.left), 30);
-  assert.match(markers[1].getAttribute("aria-label"), /Statement 2: The price change caused it\. Confidence: Highly speculative/);
+  assert.match(markers[1].getAttribute("aria-label"), /Statement 2: The price change caused it\. How sure: Highly speculative/);
   const card = root.querySelector('[data-testid="card-0"]');
-  assert.equal(card.querySelector('[data-testid="level"]').textContent, "Confidence: Confident");
-  assert.match(card.textContent, /Likelihood: unlikely/);
+  assert.equal(card.querySelector('[data-testid="level"]').textContent, "How sure: Confident");
+  assert.equal(card.querySelector('[data-testid="chance"]').textContent, "Chance: unlikely");
+  assert.doesNotMatch(card.textContent, /Confidence:|Likelihood:/);
   assert.equal(card.querySelectorAll('[data-testid="reasons"] li').length, 2);
   assert.ok(card.querySelector('[data-testid="range"]'));
   assert.equal(root.querySelector('[data-testid="card-1"] [data-testid="range"]'), null);
   assert.equal(root.querySelector('[data-testid="decision"]'), null);
   cleanup();
   assert.equal(el.children.length, 0);
+});
+
+test("shown numbers decide, and technical detail is folded away", () => {
+  const s = measured({ lo: 0.2095, hi: 0.448, estimate: 0.3, per: 100, lo_shown: 20, hi_shown: 45, range_text: "20 to 45 in 100", detail: "Technical: bootstrap" });
+  const { el } = mount({ statements: [s], threshold: 0.2055, detail: "Technical: all" });
+  assert.equal(el.querySelector('[data-testid="decision"]').textContent, "the range crosses the cut-off (21 in 100): the decision could go either way");
+  const d = el.querySelector('[data-testid="card-0"] [data-testid="detail"]');
+  assert.equal(d.tagName, "DETAILS");
+  assert.equal(d.querySelector("summary").textContent, "Technical detail");
+  assert.match(d.textContent, /Technical: bootstrap/);
+  assert.match(el.querySelector('[data-testid="detail-all"]').textContent, /Technical: all/);
+  const ticks = [...el.querySelectorAll(".ew-us-tick")].map((t) => t.textContent);
+  assert.ok(ticks.includes("50 in 100"), ticks.join("|"));
+  const { el: el2 } = mount({ statements: [measured({ lo: 0.025, hi: 0.05, estimate: 0.035, per: 1000, lo_shown: 25, hi_shown: 50 })] });
+  const ticks2 = [...el2.querySelectorAll(".ew-us-tick")].map((t) => t.textContent);
+  assert.deepEqual(ticks2, ["0", "25", "50 in 1,000"]);
+  assert.doesNotMatch(el.querySelector('[data-testid="reasons"]').textContent, /Technical/);
 });
 
 test("text from Python stays text (no HTML injection)", () => {
@@ -124,7 +153,7 @@ test("a threshold shows whether the decision could go either way, live", () => {
   assert.match(decisions()[1], /flagged either way/);
   assert.ok(el.querySelector('[data-testid="decision"]').classList.contains("either"));
   model.set("threshold", 0.5);
-  assert.match(decisions()[0], /below the decision threshold \(50 in 100\): not flagged/);
+  assert.match(decisions()[0], /below the cut-off \(50 in 100\): not flagged/);
   assert.ok(el.querySelector('[data-testid="threshold-line"]'));
 });
 

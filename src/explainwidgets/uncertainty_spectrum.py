@@ -6,9 +6,17 @@
 >>> sp.items[0].estimate, sp.items[0].interval, sp.items[0].level, sp.items[0].reasons  # doctest: +SKIP
 
 Likelihood and confidence are kept apart, as intelligence and climate reports do: the
-*likelihood* is the probability, said as a natural frequency and a calibrated word
-("about 15 in 100 applicants like this one default — unlikely"); the *confidence* is the
-place on the spectrum, set by measurements (see :mod:`explainwidgets.core.uncertainty`).
+*chance* is the probability, said as a natural frequency and a calibrated word
+("about 15 in 100 applicants like this one default — unlikely"); *how sure* is the place
+on the spectrum, set by measurements (see :mod:`explainwidgets.core.uncertainty`).
+
+What the range is, and is not: it is where the model's answer lands when the model is
+retrained on reshuffled past data (model variability). A model of the wrong form can give a
+narrow range far from the true chance, so no case is placed "Certain" or "Confident" unless
+a check on past cases the model did not learn from backs it up. Pass a separate check set
+(``X_calib, y_calib``: past cases not used for fitting) — the recommended route; without it
+the check uses the cases each retrained copy left out, which checks the copies rather than
+the model itself, and nothing is placed "Certain".
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ from explainwidgets.core.uncertainty import (
     LEVELS,
     CaseMeasurement,
     Measurements,
+    _singular,
     decision,
     decision_text,
     level_name,
@@ -43,7 +52,11 @@ LEVEL_COLORS = ("#1b7837", "#7fbf7b", "#d9c45c", "#ef8a62", "#b2182b")
 class Statement:
     """One statement on the spectrum: measured from a case, or placed by hand.
 
-    ``estimate`` and ``interval`` are probabilities (None for statements placed by hand).
+    ``estimate`` and ``interval`` are probabilities (None for statements placed by hand);
+    ``interval`` is the spread of the model's answer under retraining and may exclude
+    ``estimate``. ``per`` and ``shown`` are the range as shown (whole numbers per 100 or
+    1,000); decisions are taken on them so the words agree with the numbers on the card.
+    ``detail`` is the technical account (not for managers).
     """
 
     text: str
@@ -56,6 +69,9 @@ class Statement:
     range_text: str | None = None
     steps: Mapping[str, int] = field(default_factory=dict)
     measured: bool = False
+    per: int | None = None
+    shown: tuple[int, int] | None = None
+    detail: str = ""
 
     @property
     def level_index(self) -> int:
@@ -65,11 +81,15 @@ class Statement:
         """ "flag", "no flag" or "either" (the range crosses the threshold); None if unmeasured."""
         if self.interval is None:
             return None
+        if self.shown is not None and self.per is not None:
+            return decision(*self.shown, threshold, per=self.per, shown=True)
         return decision(self.interval[0], self.interval[1], threshold)
 
     def decision_text(self, threshold: float) -> str | None:
         if self.interval is None:
             return None
+        if self.shown is not None and self.per is not None:
+            return decision_text(*self.shown, threshold, per=self.per, shown=True)
         return decision_text(self.interval[0], self.interval[1], threshold)
 
     def to_json(self) -> dict[str, Any]:
@@ -86,6 +106,10 @@ class Statement:
             "reasons": list(self.reasons),
             "steps": dict(self.steps),
             "measured": self.measured,
+            "per": self.per,
+            "lo_shown": None if self.shown is None else self.shown[0],
+            "hi_shown": None if self.shown is None else self.shown[1],
+            "detail": self.detail,
         }
 
     @classmethod
@@ -101,6 +125,9 @@ class Statement:
             range_text=m.numbers.range_text,
             steps=dict(m.placement.steps),
             measured=True,
+            per=m.numbers.per,
+            shown=(m.numbers.lo, m.numbers.hi),
+            detail=m.detail,
         )
 
 
@@ -141,15 +168,6 @@ def _as_statement(item: Any, i: int) -> Statement:
     return Statement(text=text.strip(), level=level, reasons=reasons, label=str(label))
 
 
-def _singular(noun: str) -> str:
-    n = noun.strip()
-    if n.endswith("ies"):
-        return n[:-3] + "y"
-    if n.endswith("s") and not n.endswith("ss"):
-        return n[:-1]
-    return n
-
-
 class UncertaintySpectrum(StaticFallbackMixin, anywidget.AnyWidget):
     """Statements placed on one bar from "Certain" to "Highly speculative".
 
@@ -166,13 +184,15 @@ class UncertaintySpectrum(StaticFallbackMixin, anywidget.AnyWidget):
         or :class:`Statement` objects (e.g. ``other.items``). Levels are names from
         :attr:`LEVELS` (any case) or their index.
     threshold : float or ThresholdExplorer, optional
-        A decision threshold (a probability). Each measured statement then says whether its
+        A cut-off (a probability; cases at or above it are flagged). Each measured statement then says whether its
         range crosses it ("the decision could go either way"). A ThresholdExplorer is
         followed live, in the notebook and in an exported deck.
     title : str
         Heading above the bar.
     note : str
-        A line under the bar saying how the placement was measured.
+        A line under the bar saying how the placement was measured (for managers).
+    detail : str
+        Technical detail (method, model), shown folded away under "Technical detail".
     """
 
     LEVELS = LEVELS
@@ -188,6 +208,7 @@ class UncertaintySpectrum(StaticFallbackMixin, anywidget.AnyWidget):
     )
     title = traitlets.Unicode("").tag(sync=True)
     note = traitlets.Unicode("").tag(sync=True)
+    detail = traitlets.Unicode("").tag(sync=True)
 
     def __init__(
         self,
@@ -196,6 +217,7 @@ class UncertaintySpectrum(StaticFallbackMixin, anywidget.AnyWidget):
         threshold: Any = None,
         title: str = "",
         note: str = "",
+        detail: str = "",
     ) -> None:
         if isinstance(items, str | bytes) or not isinstance(items, Sequence):
             raise TypeError(
@@ -213,6 +235,7 @@ class UncertaintySpectrum(StaticFallbackMixin, anywidget.AnyWidget):
             threshold=t,
             title=str(title),
             note=str(note),
+            detail=str(detail),
         )
         if source is not None:
             self.threshold_source = source
@@ -239,15 +262,20 @@ class UncertaintySpectrum(StaticFallbackMixin, anywidget.AnyWidget):
         outcome: str | None = None,
         title: str = "",
         progress: bool = True,
+        support_columns: Sequence[Any] | None = None,
     ) -> UncertaintySpectrum:
         """Measure each case of ``X_cases`` and place it on the spectrum.
 
         ``estimator`` is a fitted classifier with ``predict_proba`` and ``X_train, y_train``
         the data it was fitted on: clones are refitted on ``n_resamples`` bootstrap resamples
-        of it (in ``n_jobs`` processes, with a progress bar) for the range; the same data
-        measures how many past cases look like each case. The calibration check uses
-        ``X_calib, y_calib`` when given, otherwise the out-of-bag cases of the refits.
-        ``outcome`` completes "N in 100 <noun> like this one <outcome>", e.g. "default".
+        of it (in ``n_jobs`` processes, with a progress bar) for the range — how much the
+        model's answer moves under retraining, not where the true chance must lie; the same
+        data measures how many past cases look like each case (on the columns the model uses,
+        or ``support_columns``). The held-out check uses ``X_calib, y_calib`` when given
+        (recommended: it checks the model itself and is needed for "Certain"), otherwise the
+        out-of-bag cases of the refits (at most "Confident").
+        ``outcome`` completes "N in 100 <noun> like this one <outcome>", e.g. "default"
+        (by default "are in class '<pos_label>'").
         """
         if not isinstance(noun, str) or not noun.strip():
             raise ValueError("noun must be a non-empty word such as 'applicants'")
@@ -274,6 +302,7 @@ class UncertaintySpectrum(StaticFallbackMixin, anywidget.AnyWidget):
                 noun=noun,
                 outcome=outcome,
                 progress=None if bar is None else bar.update,
+                support_columns=support_columns,
                 caller="UncertaintySpectrum",
             )
         finally:
@@ -281,14 +310,34 @@ class UncertaintySpectrum(StaticFallbackMixin, anywidget.AnyWidget):
                 bar.close()
         one = _singular(noun).capitalize()
         items = [Statement.from_measurement(c, f"{one} {c.label}") for c in m.cases]
-        source = "a held-out calibration set" if X_calib is not None else "out-of-bag cases"
+        cov = round(m.coverage * 100)
+        if X_calib is not None:
+            source = f"a separate set of past {noun} the model did not learn from"
+        else:
+            source = (
+                f"past {noun} left out of each retraining (this checks the retrained copies, "
+                "not the model itself, so nothing is placed 'Certain')"
+            )
         note = (
-            f"Each range holds the middle {round(m.coverage * 100)} in 100 of {m.n_resamples} "
-            f"refits of the model ({m.estimator_name}) on resampled past data; scores were "
-            f"checked against {source}. Likelihood: how probable the outcome is. Place on the "
-            "bar: how sure we are of that likelihood."
+            f"Each range shows where the model's answer lands in {cov} of 100 retrainings on "
+            f"reshuffled past data: how much the model wobbles, not where the true chance must "
+            f"lie. Chances were checked against {source}. Chance: how probable the outcome is. "
+            "How sure: how well the checks back that chance up."
         )
-        sp = cls(items=items, threshold=threshold, title=title, note=note)
+        detail = (
+            f"Technical: {m.estimator_name}; percentile bootstrap, central {cov} % of "
+            f"{m.n_resamples} refits on resamples of the training data (model variability "
+            "only; not a confidence interval for the true probability). Held-out check: "
+            + (
+                "calibration set (X_calib, y_calib), scored by the fitted model"
+                if X_calib is not None
+                else "out-of-bag predictions, each the average of the refits that left the row "
+                "out (not the fitted model); pass X_calib, y_calib to check the fitted model"
+            )
+            + "; 'held up' needs at least 100 cases near the score and a Wilson 95 % interval "
+            "on the observed rate within a factor 2 of the said odds."
+        )
+        sp = cls(items=items, threshold=threshold, title=title, note=note, detail=detail)
         sp.measurements = m
         return sp
 
@@ -323,7 +372,7 @@ class UncertaintySpectrum(StaticFallbackMixin, anywidget.AnyWidget):
             lines.append(self.title)
         for s in sorted(self._items, key=lambda s: s.level_index):
             head = f"{s.label}: {s.text}" if s.label else s.text
-            lines.append(f"[{s.level}] {head}")
+            lines.append(f"[How sure: {s.level}] {head}")
             lines.extend(f"    - {r}" for r in s.reasons)
             if self.threshold is not None and s.interval is not None:
                 lines.append(f"    - {s.decision_text(self.threshold)}")
@@ -388,7 +437,7 @@ class UncertaintySpectrum(StaticFallbackMixin, anywidget.AnyWidget):
             ax_t.text(
                 0,
                 0.45,
-                f"{s.level}" + (f" — {textwrap.shorten(reason, 88)}" if reason else ""),
+                f"How sure: {s.level}" + (f" — {textwrap.shorten(reason, 80)}" if reason else ""),
                 fontsize=7.5,
                 va="center",
                 color="#333",

@@ -54,7 +54,7 @@ def test_spectrum_in_jupyterlab(browser, jupyterlab, artifacts_dir):
         page.keyboard.press("End")
         page.wait_for_function(
             """(root) => [...document.querySelectorAll(root + ' [data-testid="decision"]')]
-                   .every((d) => d.textContent.includes("below the decision threshold"))""",
+                   .every((d) => d.textContent.includes("below the cut-off"))""",
             arg=ROOT,
         )
         t = _lab.wait_for_kernel_value(

@@ -1,43 +1,70 @@
 """How sure are we about one probability? Measured, then placed on a spectrum.
 
-For each case three things are measured, then a documented rule places the case on the
+For each case several things are measured, then a documented rule places the case on the
 spectrum ``LEVELS`` (from "Certain" to "Highly speculative"):
 
-1. **Range** (:func:`bootstrap_probabilities`): refit a clone of the model on bootstrap
-   resamples of the training data and read the spread of its probability for the case.
-   The stated range is the central ``coverage`` share of those refits (percentile bootstrap),
-   widened, if needed, to contain the model's own estimate.
+1. **Spread under retraining** (:func:`bootstrap_probabilities`): refit a clone of the model
+   on bootstrap resamples of the training data and read the spread of its probability for
+   the case (the central ``coverage`` share of those refits, percentile bootstrap).
+   This measures *model variability* only: how much the answer moves when the same kind of
+   model is trained on slightly different past data. It says nothing about whether the
+   model's form is right; a model of the wrong form can give a narrow spread far from the
+   true chance. The spread is therefore never the only evidence for a sure placement (see
+   the held-out check below), and it is **not** widened to contain the model's own
+   estimate: an estimate outside the spread of its refits is reported as a sign of bias
+   and counts against confidence.
 2. **Data support** (:class:`SupportModel`): how many past cases look like this one
-   (a Gower-style distance: numeric columns compared by their rank among the training values,
-   categories by equality, "missing" as its own value), compared with how many look-alikes a
-   typical past case has; plus features outside anything seen in training, said by name.
-3. **Calibration** (:func:`calibration_check`): on held-out data (a calibration set, or the
-   out-of-bag cases of the bootstrap refits), did the cases the model scored near this one
-   turn out positive about as often as the scores said?
+   (a Gower-style distance: numeric and date columns compared by their rank among the
+   training values, categories by equality, "missing" as its own value), compared with how
+   many look-alikes a typical past case has; plus features outside anything seen in
+   training, said by name. Only the columns the model uses count (:func:`used_columns`).
+   Also: how many positive cases the model learned from, and whether a case is itself a
+   training row.
+3. **Held-out check** (:func:`calibration_check`): among held-out cases scored near this
+   one, did the outcome happen about as often as the scores said? The held-out cases are a
+   calibration set ``X_calib, y_calib`` (recommended: it checks *the model shown*), or else
+   the out-of-bag cases of the refits (each scored by the average of the refits that did not
+   see it: an approximation of the shown model, so it can support at most "Confident").
+   The verdict (:attr:`CalibrationCheck.verdict`) compares said and observed on the odds
+   scale, symmetric in both directions, with a Wilson interval on the observed rate: "held
+   up" only when the whole interval lies within a factor ``HELD_UP_ODDS`` of the said odds;
+   "too few" when the interval is consistent with the scores but too wide to confirm them.
 
 The placement rule (:func:`place`): each measurement gives a step from 0 ("Certain") to 4
 ("Highly speculative"); the level is the **largest** step, i.e. the weakest measurement
-decides. The steps are, in points out of 100:
+decides. In particular no case reaches "Certain" or "Confident" without a held-out check
+that held up, and none reaches "Certain" without a calibration set. The steps:
 
 =======================  ===========  ============  ============  ==============  ==========
 measurement              0            1             2             3               4
 =======================  ===========  ============  ============  ==============  ==========
-range width (hi - lo)    < 5          < 10          < 20          < 40            >= 40
-range odds ratio [1]_    <= 2.5       <= 4          <= 8          <= 20           > 20
-look-alikes vs typical   >= 1/4       >= 1/10       >= 1/40       < 1/40          --
-outside training data    --           --            --            value beyond    far beyond [2]_,
+spread width (hi - lo)   < 5          < 10          < 20          < 40            >= 40
+  in points of 100
+spread odds ratio [1]_   <= 1.5       <= 2          <= 4          <= 10           > 10
+look-alikes [2]_         >= 1/2 of    >= 1/10 of    >= 1/40 of    < 1/40 of       --
+                         typical and  typical       typical       typical
+                         >= 10
+outside training data    --           --            --            value beyond    far beyond [3]_,
                                                                   the range, or   or a category
                                                                   unseen missing  never seen
-calibration              held up      somewhat off  off           --              --
-                                      or too few
-                                      cases to tell
+case is a training row   --           yes           --            --              --
+held-out check [4]_      held up      held up       too few to    off             --
+                         (calibration (out-of-bag   tell, or
+                         set)         only)         somewhat off
+model's estimate         --           --            outside the   --              --
+                                                    spread
+positives in training    --           --            fewer than    --              --
+                                                    50
 =======================  ===========  ============  ============  ==============  ==========
 
-.. [1] odds(hi) / odds(lo), only when hi >= 2 in 100 and lo <= 98 in 100 (so 1 in 10,000
-   versus 1 in 1,000 does not count as a wide range: both are "almost never"; the same for
-   "almost always"), and with probabilities below 1 in 100 counted as 1 in 100 (above 99 in
-   100 as 99 in 100): "0 to 3 in 100" is a factor 3, not infinity.
-.. [2] more than a quarter of the training range beyond the largest (or smallest) value seen.
+.. [1] odds(hi) / odds(lo), with probabilities below 1 in 1,000 counted as 1 in 1,000 (above
+   999 in 1,000 as 999 in 1,000): 1 in 10,000 versus 1 in 1,000 is no spread ("almost
+   never" both), but 3 versus 12 in 1,000 is a factor of 4.
+.. [2] fewer than 10 look-alikes is at least step 1 however few a typical case has.
+.. [3] more than a quarter of the training range beyond the largest (or smallest) value seen.
+.. [4] "held up": at least 100 held-out cases near the score and a Wilson 95 % interval on
+   their observed rate within a factor 2 of the said odds. "off": the interval excludes the
+   said rate and even its nearest end is a factor 2 or more away in odds.
 
 Nothing here imports Jupyter or widgets; numpy and scikit-learn only.
 """
@@ -68,10 +95,18 @@ LIKELIHOOD_WORDS: tuple[tuple[float, str], ...] = (
 )
 
 WIDTH_STEPS = (5.0, 10.0, 20.0, 40.0)  # points out of 100
-ODDS_RATIO_STEPS = (2.5, 4.0, 8.0, 20.0)
-ODDS_RATIO_MIN_HI = 0.02
-ODDS_RATIO_FLOOR = 0.01  # below 1 in 100 counts as 1 in 100 in the odds ratio (above 99: 99)
-SUPPORT_STEPS = (1 / 4, 1 / 10, 1 / 40)  # look-alikes / typical look-alikes
+ODDS_RATIO_STEPS = (1.5, 2.0, 4.0, 10.0)
+ODDS_RATIO_FLOOR = 0.001  # below 1 in 1,000 counts as 1 in 1,000 in odds ratios
+SUPPORT_STEPS = (1 / 2, 1 / 10, 1 / 40)  # look-alikes / typical look-alikes
+MIN_LOOK_ALIKES = 10  # fewer look-alikes than this is never "plenty" (step >= 1)
+MIN_POSITIVES = 50  # fewer positive training cases than this: at most "Tentative"
+HELD_UP_ODDS = 2.0  # "held up": the observed rate's interval within this factor in odds
+MIN_CHECK = 100  # fewer held-out cases near the score than this: "too few"
+WILSON_Z = 1.959963984540054
+MIN_EVENTS = 15  # the score band grows until about this many outcomes are expected
+LOCAL_K = 100  # held-out look-alikes (in the data) checked around each case
+MIN_LOCAL = 30  # fewer held-out look-alikes than this: no local hint
+LOCAL_HINT_ODDS = 1.5  # look-alikes this far off at face value: at most "Tentative"
 FAR_BEYOND = 0.25  # share of the training range beyond the extreme value that counts as "far"
 MIN_RESAMPLES = 20
 
@@ -200,18 +235,31 @@ class RangeStep:
 
 
 def range_step(lo: float, hi: float) -> RangeStep:
-    """Step 0..4 for a range of probabilities (see the module table)."""
+    """Step 0..4 for a spread of probabilities (see the module table)."""
     if not (0.0 <= lo <= hi <= 1.0):
         raise ValueError(f"a range of probabilities needs 0 <= lo <= hi <= 1; got {lo}, {hi}")
     width = (hi - lo) * 100
     step = sum(width >= t for t in WIDTH_STEPS)
-    ratio = None
-    if hi >= ODDS_RATIO_MIN_HI and lo <= 1 - ODDS_RATIO_MIN_HI:
-        floor = ODDS_RATIO_FLOOR
-        lo_c, hi_c = min(max(lo, floor), 1 - floor), min(max(hi, floor), 1 - floor)
-        ratio = (hi_c / (1 - hi_c)) / (lo_c / (1 - lo_c))
-        step = max(step, sum(ratio > t for t in ODDS_RATIO_STEPS))
-    return RangeStep(int(step), float(width), None if ratio is None else float(ratio))
+    ratio = odds(hi) / odds(lo)
+    step = max(step, sum(ratio > t for t in ODDS_RATIO_STEPS))
+    return RangeStep(int(step), float(width), float(ratio))
+
+
+def odds(p: float, floor: float = ODDS_RATIO_FLOOR) -> float:
+    """Odds p / (1 - p), with p clipped to [floor, 1 - floor] so they stay finite."""
+    q = min(max(float(p), floor), 1 - floor)
+    return q / (1 - q)
+
+
+def wilson_interval(k: float, n: int, z: float = WILSON_Z) -> tuple[float, float]:
+    """Wilson score interval for a binomial rate k / n (95 % by default)."""
+    if n <= 0:
+        return 0.0, 1.0
+    phat = k / n
+    den = 1 + z * z / n
+    centre = (phat + z * z / (2 * n)) / den
+    half = z * math.sqrt(phat * (1 - phat) / n + z * z / (4 * n * n)) / den
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def _fit_predict(
@@ -416,6 +464,8 @@ def _numeric_values(values: Any) -> NDArray[np.float64] | None:
     if str(dtype) == "category":
         return None
     kind = getattr(dtype, "kind", "O")
+    if kind in "mM":  # dates and durations: numbers (nanoseconds), NaT as missing
+        return _datetime_values(values)
     if kind in "iuf":
         if hasattr(values, "to_numpy"):  # pandas, incl. nullable Int64 / Float64
             return np.asarray(values.to_numpy(dtype=np.float64, na_value=np.nan))
@@ -430,6 +480,17 @@ def _numeric_values(values: Any) -> NDArray[np.float64] | None:
             out[i] = float(v)
         else:
             return None
+    return out
+
+
+def _datetime_values(values: Any) -> NDArray[np.float64]:
+    if getattr(getattr(values, "dt", None), "tz", None) is not None:
+        values = values.dt.tz_convert(None)  # time-zone aware: compare as UTC
+    a = np.asarray(values)
+    unit = "datetime64[ns]" if a.dtype.kind == "M" else "timedelta64[ns]"
+    a = a.astype(unit)
+    out = a.astype(np.int64).astype(np.float64)
+    out[np.isnat(a)] = np.nan
     return out
 
 
@@ -498,15 +559,24 @@ class Support:
     typical: float
     n_train: int
     unusual: tuple[Unusual, ...] = ()
+    in_training: bool = False  # the case is itself a row of the training data
 
     @property
     def ratio(self) -> float:
         return self.look_alikes / self.typical if self.typical > 0 else 0.0
 
+    def look_alike_step(self) -> int:
+        s = int(sum(self.ratio < t for t in SUPPORT_STEPS))
+        if self.look_alikes < MIN_LOOK_ALIKES - 0.5:
+            s = max(s, 1)
+        return s
+
     def step(self) -> int:
-        s = sum(self.ratio < t for t in SUPPORT_STEPS)
+        s = self.look_alike_step()
         for u in self.unusual:
             s = max(s, u.step())
+        if self.in_training:
+            s = max(s, 1)
         return int(s)
 
 
@@ -545,10 +615,13 @@ class SupportModel:
             else np.arange(self.n_train)
         )
         self._scale = self.n_train / len(keep)
+        self._keep = keep
         self.columns: list[_NumericColumn | _CategoryColumn] = []
         self._train: list[NDArray[Any]] = []
+        raw_cols: list[list[Any]] = []
         for name, values in cols:
             num = _numeric_values(values)
+            raw_cols.append(_key_values(num, values))
             if num is not None:
                 ok = num[~np.isnan(num)]
                 s = np.sort(ok)
@@ -570,6 +643,7 @@ class SupportModel:
                 )
                 self._train.append(cat[keep])
             self.columns.append(col)
+        self._row_keys = set(zip(*raw_cols, strict=True))
         n_keep = len(keep)
         self.k = max(5, math.ceil(0.01 * n_keep))
         ref = rng.choice(n_keep, min(n_reference, n_keep), replace=False)
@@ -612,6 +686,39 @@ class SupportModel:
             total += d
         return total / len(self.columns)
 
+    def _ranks(self, X: Any) -> list[NDArray[Any]]:
+        raw = self._encode(X)
+        return [
+            col.rank(r) if isinstance(col, _NumericColumn) else r
+            for col, r in zip(self.columns, raw, strict=True)
+        ]
+
+    def nearest(self, X_cases: Any, k: int, X_pool: Any = None) -> list[NDArray[np.intp]]:
+        """For each case, the ``k`` nearest rows of ``X_pool`` (default: the training rows).
+
+        Indices are rows of ``X_pool``, or of the training data (of the rows kept, when
+        the training data was subsampled).
+        """
+        enc = self._ranks(X_cases)
+        if X_pool is None:
+            pool, index = self._train, self._keep
+        else:
+            pool = self._ranks(X_pool)
+            index = np.arange(len(pool[0]))
+        n_pool = len(pool[0])
+        k = int(min(k, n_pool))
+        saved, self._train = self._train, pool
+        try:
+            d = self._distances(enc)
+        finally:
+            self._train = saved
+        near = (
+            np.argpartition(d, k - 1, axis=1)[:, :k]
+            if k < n_pool
+            else np.tile(np.arange(n_pool), (len(d), 1))
+        )
+        return [np.asarray(index)[row] for row in near]
+
     def support(self, X_cases: Any) -> list[Support]:
         """Look-alike counts and out-of-range features for each case."""
         raw = self._encode(X_cases)
@@ -625,6 +732,15 @@ class SupportModel:
             block = [e[start : start + 256] for e in enc]
             d = self._distances(block)
             counts[start : start + 256] = (d <= self.radius + 1e-12).sum(axis=1) * self._scale
+        keys = list(
+            zip(
+                *[
+                    _key_values(r if isinstance(col, _NumericColumn) else None, r)
+                    for col, r in zip(self.columns, raw, strict=True)
+                ],
+                strict=True,
+            )
+        )
         out = []
         for i in range(n_cases):
             unusual = []
@@ -632,8 +748,23 @@ class SupportModel:
                 u = _unusual(col, r[i])
                 if u is not None:
                     unusual.append(u)
-            out.append(Support(float(counts[i]), self.typical, self.n_train, tuple(unusual)))
+            out.append(
+                Support(
+                    float(counts[i]),
+                    self.typical,
+                    self.n_train,
+                    tuple(unusual),
+                    in_training=keys[i] in self._row_keys,
+                )
+            )
         return out
+
+
+def _key_values(num: NDArray[np.float64] | None, values: Any) -> list[Any]:
+    """Hashable values of one column, to spot a case that is also a training row."""
+    if num is not None:
+        return [None if math.isnan(v) else v for v in num.tolist()]
+    return _category_values(values).tolist()
 
 
 def _unusual(col: _NumericColumn | _CategoryColumn, v: Any) -> Unusual | None:
@@ -669,21 +800,42 @@ class CalibrationCheck:
     source: str  # "calibration set" or "out-of-bag"
 
     @property
+    def interval(self) -> tuple[float, float]:
+        """Wilson 95 % interval on the observed rate."""
+        if self.n == 0:
+            return 0.0, 1.0
+        return wilson_interval(round(self.observed * self.n), self.n)
+
+    @property
+    def odds_ratios(self) -> tuple[float, float, float]:
+        """Observed odds / said odds: (low end, point, high end) of the Wilson interval."""
+        said = odds(self.predicted)
+        lo, hi = self.interval
+        point = odds(self.observed) if self.n else 1.0
+        return odds(lo) / said, point / said, odds(hi) / said
+
+    @property
     def verdict(self) -> str:
-        """ "held up", "somewhat off", "off" or "too few"."""
-        if self.n < 30 or not self.n * max(self.predicted, self.observed) >= 3:
+        """ "held up", "somewhat off", "off" or "too few" (symmetric on the odds scale).
+
+        Said 90 in 100 with 50 in 100 happening is as far off as said 10 with 50 happening;
+        said 1 in 1,000 with 15 in 1,000 happening is a factor 15 off, not "held up".
+        """
+        if self.n == 0 or not math.isfinite(self.observed):
             return "too few"
-        gap = abs(self.observed - self.predicted)
-        p = min(max(self.predicted, 1e-6), 1 - 1e-6)
-        se = math.sqrt(p * (1 - p) / self.n)
-        if gap <= 2 * se or gap < 0.02:
-            return "held up"
-        if gap <= max(0.05, 0.5 * self.predicted):
-            return "somewhat off"
-        return "off"
+        f_lo, _, f_hi = self.odds_ratios
+        if f_lo <= 1.0 <= f_hi:  # what happened is consistent with what was said
+            if self.n >= MIN_CHECK and f_lo >= 1 / HELD_UP_ODDS and f_hi <= HELD_UP_ODDS:
+                return "held up"
+            return "too few"
+        nearest = f_lo if f_lo > 1 else 1 / f_hi  # the factor we are sure of, at least
+        return "off" if nearest >= HELD_UP_ODDS else "somewhat off"
 
     def step(self) -> int:
-        return {"held up": 0, "somewhat off": 1, "too few": 1, "off": 2}[self.verdict]
+        v = self.verdict
+        if v == "held up":
+            return 0 if self.source == "calibration set" else 1
+        return {"too few": 2, "somewhat off": 2, "off": 3}[v]
 
 
 def calibration_check(
@@ -693,13 +845,13 @@ def calibration_check(
     *,
     source: str,
     window: tuple[float, float] | None = None,
-    min_band: int = 50,
+    min_band: int = 100,
     band_share: float = 0.05,
 ) -> CalibrationCheck:
     """Held-out cases scored near ``estimate``: what the scores said versus what happened.
 
     The band is the held-out cases whose scores are nearest to the estimate (5 % of them, at
-    least 50), but only those inside ``window`` (by default the estimate plus or minus
+    least 100, and enough that about 15 outcomes are expected), but only those inside ``window`` (by default the estimate plus or minus
     ``max(2 in 100, a fifth of it)``; the case's range is a good window). Where scores this
     high or low are rare, the band holds few cases and the check says "too few" rather than
     borrowing cases the model scored very differently.
@@ -712,7 +864,9 @@ def calibration_check(
         d = max(0.02, 0.2 * min(estimate, 1 - estimate))
         window = (estimate - d, estimate + d)
     lo, hi = min(window[0], estimate), max(window[1], estimate)
-    k = int(min(len(s), max(min_band, round(band_share * len(s)))))
+    # enough cases that about MIN_EVENTS outcomes are expected (rare events need more cases)
+    rare = max(min(estimate, 1 - estimate), 1e-3)
+    k = int(min(len(s), max(min_band, round(band_share * len(s)), math.ceil(MIN_EVENTS / rare))))
     inside = np.flatnonzero((s >= lo) & (s <= hi))
     if len(inside) == 0:
         return CalibrationCheck(0, (lo, hi), estimate, math.nan, source)
@@ -741,9 +895,30 @@ class Placement:
         return LEVELS[self.level]
 
 
-def place(range_s: int, support_s: int, calibration_s: int) -> Placement:
-    """The placement rule: the weakest measurement decides (the largest step, capped at 4)."""
-    steps = {"range": int(range_s), "support": int(support_s), "calibration": int(calibration_s)}
+def place(
+    range_s: int,
+    support_s: int,
+    calibration_s: int,
+    *,
+    bias_s: int = 0,
+    positives_s: int = 0,
+    local_s: int = 0,
+) -> Placement:
+    """The placement rule: the weakest measurement decides (the largest step, capped at 4).
+
+    ``bias_s``: the model's own estimate lies outside the spread of its refits (2).
+    ``positives_s``: the model learned from fewer than ``MIN_POSITIVES`` positive cases (2).
+    ``local_s``: among the held-out cases most like this one (in the data, not the score)
+    the outcome happened clearly more or less often than the scores said (2 or 3).
+    """
+    steps = {
+        "range": int(range_s),
+        "support": int(support_s),
+        "calibration": int(calibration_s),
+        "bias": int(bias_s),
+        "positives": int(positives_s),
+        "local": int(local_s),
+    }
     for k, v in steps.items():
         if not 0 <= v <= len(LEVELS) - 1:
             raise ValueError(f"{k} step must be 0..{len(LEVELS) - 1}; got {v}")
@@ -755,7 +930,12 @@ def place(range_s: int, support_s: int, calibration_s: int) -> Placement:
 
 @dataclass(frozen=True)
 class CaseMeasurement:
-    """Everything measured for one case, and the words that explain it."""
+    """Everything measured for one case, and the words that explain it.
+
+    ``interval`` is the spread of the refits (model variability), not a range that must hold
+    the true chance; it may even exclude ``estimate`` (then ``biased`` is True).
+    ``reasons`` are for managers; ``detail`` is the technical account.
+    """
 
     label: str
     estimate: float
@@ -769,12 +949,55 @@ class CaseMeasurement:
     likelihood: str
     headline: str
     reasons: tuple[str, ...] = field(default=())
+    detail: str = ""
+    biased: bool = False
+    local: CalibrationCheck | None = None
 
 
 def _count_text(x: float) -> str:
     if x >= 100:
         return f"{int(round(x, -1) if x < 1000 else round(x, -2)):,}"
     return f"{round_half_up(x):,}"
+
+
+def _singular(noun: str) -> str:
+    n = noun.strip()
+    if n.endswith("ies"):
+        return n[:-3] + "y"
+    if n.endswith("s") and not n.endswith("ss"):
+        return n[:-1]
+    return n
+
+
+_INFINITIVE = {"are": "be", "is": "be", "were": "be", "has": "have", "does": "do"}
+
+
+def _infinitive(outcome: str) -> str:
+    """ "default" -> "default"; "are late" -> "be late"; "has a claim" -> "have a claim"."""
+    words = outcome.split()
+    if not words:
+        return outcome
+    first = _INFINITIVE.get(words[0].lower(), words[0])
+    return " ".join([first, *words[1:]])
+
+
+def _did(inf: str, k: int) -> str:
+    """ "did", or "was" / "were" for an outcome with "be" ("are late": "3 were")."""
+    return _were(k) if inf.split()[:1] == ["be"] else "did"
+
+
+def _were(n: int) -> str:
+    return "was" if n == 1 else "were"
+
+
+def _units(p: float, nums: HonestNumbers) -> str:
+    """A probability in the card's unit, whole numbers (one denominator per card)."""
+    return f"{round_half_up(p * nums.per):,} in {nums.per_text}"
+
+
+def _band_text(lo: float, hi: float, nums: HonestNumbers) -> str:
+    a, b = math.floor(lo * nums.per + 1e-9), math.ceil(hi * nums.per - 1e-9)
+    return f"{a:,} in {nums.per_text}" if a >= b else f"{a:,} to {b:,} in {nums.per_text}"
 
 
 def describe_case(
@@ -787,84 +1010,225 @@ def describe_case(
     *,
     noun: str = "cases",
     outcome: str = "are positive",
+    n_positives: int | None = None,
+    n_resamples: int | None = None,
+    local: CalibrationCheck | None = None,
 ) -> CaseMeasurement:
-    """Place one measured case and say why, in words a manager reads."""
-    lo, hi = min(interval[0], estimate), max(interval[1], estimate)
+    """Place one measured case and say why, in words a manager reads.
+
+    ``interval`` is the spread of the refits; it is not widened to hold ``estimate``.
+    ``n_positives`` is the number of positive cases the model learned from.
+    ``local`` is the held-out check on the cases most like this one in the data (it can
+    only count against a case: too few look-alikes never confirm a score).
+    """
+    lo, hi = float(min(interval)), float(max(interval))
     rs = range_step(lo, hi)
-    placement = place(rs.step, support.step(), calibration.step())
     nums = honest_numbers(estimate, lo, hi)
+    biased = not (nums.lo <= nums.estimate <= nums.hi)
+    few_pos = n_positives is not None and n_positives < MIN_POSITIVES
+    local_v = local.verdict if local is not None else "too few"
+    local_s = {"off": 3, "somewhat off": 2}.get(local_v, 0)
+    local_hint = False  # not proven off, but a factor LOCAL_HINT_ODDS off at face value
+    if local is not None and local_s == 0 and local.n >= MIN_LOCAL:
+        f = local.odds_ratios[1]
+        local_hint = max(f, 1 / f) >= LOCAL_HINT_ODDS
+        local_s = 2 if local_hint else 0
+    placement = place(
+        rs.step,
+        support.step(),
+        calibration.step(),
+        bias_s=2 if biased else 0,
+        positives_s=2 if few_pos else 0,
+        local_s=local_s,
+    )
     word = likelihood_word(estimate)
     est_text = nums.estimate_text
     about = est_text[0].upper() + est_text[1:] if est_text[0].isalpha() else f"About {est_text}"
     headline = f"{about} {noun} like this one {outcome} — {word}"
+    inf = _infinitive(outcome)
+    one = _singular(noun)
 
     reasons: list[tuple[int, str]] = []
-    cov = f"{round_half_up(coverage * 100)} in 100"
+    # 1. spread under retraining: model variability, said as such
+    cov = round_half_up(coverage * 100)
     what = {
-        0: "a narrow range",
-        1: "a fairly narrow range",
-        2: "a wide range",
-        3: "a very wide range",
-        4: "so wide it says little",
+        0: "a narrow spread",
+        1: "a fairly narrow spread",
+        2: "a wide spread",
+        3: "a very wide spread",
+        4: "a spread so wide it says little",
     }[rs.step]
+    width_step = sum(rs.width >= t for t in WIDTH_STEPS)
+    if rs.step > width_step and nums.lo > 0:
+        f = nums.hi / nums.lo
+        what += (
+            f": the top is about {f:.1f} times the bottom"
+            if f < 10
+            else (f": the top is about {_count_text(f)} times the bottom")
+        )
+    if nums.lo == nums.hi:
+        moves = f"the model's answer stays at {nums.range_text}"
+    else:
+        moves = f"the model's answer moves between {nums.lo:,} and {nums.hi:,} in {nums.per_text}"
     reasons.append(
         (
             rs.step,
-            f"the range is {nums.range_text} ({what}): {cov} refits of the model on "
-            "resampled past data fall inside it",
+            f"{moves} when it is retrained on reshuffled past data ({what}; {cov} of 100 "
+            "retrainings land there). This shows how much the model wobbles, not where the "
+            "true chance lies",
         )
     )
+    if biased:
+        reasons.append(
+            (
+                2,
+                f"the model's own answer ({nums.estimate_text}) lies outside where its retrained "
+                f"copies land ({nums.range_text}): a sign that it is off for {noun} like this "
+                "one, so at most tentative",
+            )
+        )
+    # 2. data support
     for u in support.unusual:
         reasons.append((u.step(), u.text(noun)))
     la, typ = support.look_alikes, support.typical
     n_text = f"{support.n_train:,}"
+    la_step = support.look_alike_step()
     if la < 0.5:
         sup = f"none of the {n_text} past {noun} looks like this one"
-    elif support.ratio < SUPPORT_STEPS[0]:
+    else:
         verb = "looks" if _count_text(la) == "1" else "look"
-        sup = (
-            f"only {_count_text(la)} of {n_text} past {noun} {verb} like this one "
-            f"(a typical one has about {_count_text(typ)} look-alikes)"
+        if support.ratio >= 1 and la >= MIN_LOOK_ALIKES - 0.5:
+            sup = (
+                f"about {_count_text(la)} of {n_text} past {noun} look like this one (a typical "
+                f"one has about {_count_text(typ)}): plenty of experience with {noun} like it"
+            )
+        elif la_step == 0:
+            sup = (
+                f"about {_count_text(la)} of {n_text} past {noun} look like this one, a little "
+                f"fewer than for a typical one (about {_count_text(typ)}): some experience with "
+                f"{noun} like it"
+            )
+        elif support.ratio >= SUPPORT_STEPS[0]:  # as many as usual, but few in number
+            sup = (
+                f"about {_count_text(la)} of {n_text} past {noun} {verb} like this one (a typical "
+                f"one has about {_count_text(typ)}), but that is still few: little experience with "
+                f"{noun} like it"
+            )
+        else:
+            sup = (
+                f"only {_count_text(la)} of {n_text} past {noun} {verb} like this one (a typical "
+                f"one has about {_count_text(typ)}): little experience with {noun} like it"
+            )
+    reasons.append((la_step, sup))
+    if support.in_training:
+        reasons.append(
+            (
+                1,
+                f"this {one} is also one of the past {noun} the model learned from: its answer "
+                f"can look surer than it would for a new {one}",
+            )
         )
-    else:
-        sup = (
-            f"about {_count_text(la)} of {n_text} past {noun} look like this one "
-            f"(a typical one has about {_count_text(typ)}): plenty of experience with cases like it"
+    if few_pos:
+        reasons.append(
+            (
+                2,
+                f"the model learned from only {n_positives:,} past {noun} who went on to {inf}: "
+                "too few to learn the pattern well, so at most tentative",
+            )
         )
-    reasons.append((sum(support.ratio < t for t in SUPPORT_STEPS), sup))
+    # 3. held-out check
     c = calibration
-    src = "held-out" if c.source == "calibration set" else "held-out (out-of-bag)"
-    if c.verdict == "too few":
-        pos = round_half_up(c.observed * c.n) if c.n else 0
+    oob = c.source != "calibration set"
+    src = (
+        f"past {noun}, each scored by copies of the model retrained without them,"
+        if oob
+        else f"past {noun} the model did not learn from"
+    )
+    if c.n == 0:
         cal = (
-            f"no {src} {noun} were scored this close to this one: whether such scores hold up "
-            "cannot be checked"
-            if c.n == 0
-            else f"too few {src} {noun} were scored near this one ({c.n:,}, of whom {pos:,} "
-            f"{outcome}) to check whether such scores hold up"
+            f"no {src} had chances close to this one's: whether chances like this hold up "
+            "cannot be checked, so at most tentative"
         )
     else:
-        band = honest_numbers(c.predicted, c.band[0], c.band[1])
-        said = band.text(c.predicted)
-        did = band.text(c.observed)
-        tail = {
-            "held up": "the scores held up",
-            "somewhat off": "the scores were somewhat off",
-            "off": "the scores were clearly off",
-        }[c.verdict]
-        direction = ""
-        if c.verdict != "held up":
-            direction = " (too low)" if c.observed > c.predicted else " (too high)"
-        cal = (
-            f"of {c.n:,} {src} {noun} the model scored near this one ({band.range_text}), "
-            f"it said about {said} on average and {did} did: {tail}{direction}"
-        )
+        k = round_half_up(c.observed * c.n)
+        exp = round_half_up(c.predicted * c.n)
+        band = _band_text(c.band[0], c.band[1], nums)
+        did = _did(inf, k)
+        expected = f"about {exp:,} {_were(exp)}" if exp > 0 else "almost none were"
+        counts = f"{expected} expected to {inf} and {k:,} {did}"
+        v = c.verdict
+        if v == "too few":
+            cal = (
+                f"only {c.n:,} {src} had chances close to this one's ({band}); {counts}: too "
+                "few to confirm the chance, so at most tentative"
+            )
+        else:
+            lead = f"checked on {c.n:,} {src} with chances close to this one's ({band}): "
+            if v == "held up":
+                cal = lead + f"{counts}, so the chances held up"
+                if oob:
+                    cal += (
+                        ". Only retrained copies were checked, not the model itself, so at "
+                        "most confident"
+                    )
+            else:
+                way = "too low" if c.observed > c.predicted else "too high"
+                much = "somewhat" if v == "somewhat off" else "clearly"
+                cap = "tentative" if v == "somewhat off" else "speculative"
+                cal = (
+                    lead + f"about {exp:,} {_were(exp)} expected to {inf} but {k:,} {did}, so "
+                    f"the chances were {much} {way}: at most {cap}"
+                )
     reasons.append((c.step(), cal))
+    if local is not None and local_s:
+        kl = round_half_up(local.observed * local.n)
+        el = round_half_up(local.predicted * local.n)
+        way = "too low" if local.observed > local.predicted else "too high"
+        reasons.append(
+            (
+                local_s,
+                f"among the {local.n:,} past {noun} most like this one"
+                + (
+                    " (each scored by copies of the model retrained without them)"
+                    if oob
+                    else " that the model did not learn from"
+                )
+                + f", about "
+                f"{el:,} {_were(el)} expected to {inf} but {kl:,} {_did(inf, kl)}: the model's "
+                f"chances {'may run' if local_hint else 'run'} {way} for {noun} like this one, "
+                "so at most "
+                f"{'tentative' if local_s == 2 else 'speculative'}",
+            )
+        )
     reasons.sort(key=lambda r: -r[0])
+
+    f_lo, f_pt, f_hi = c.odds_ratios
+    wl, wh = c.interval
+    detail = (
+        f"Technical: estimate {estimate:.4g}; central {cov} % of "
+        f"{n_resamples if n_resamples is not None else 'the'} bootstrap refits "
+        f"[{lo:.4g}, {hi:.4g}] (model variability only; odds ratio {rs.odds_ratio:.3g}, "
+        f"width {rs.width:.3g} points)"
+        + ("; estimate outside the refit interval (bias)" if biased else "")
+        + f". Look-alikes {la:.1f} vs typical {typ:.1f} of {support.n_train:,} training rows"
+        + ("; the case is a training row" if support.in_training else "")
+        + (f"; {n_positives:,} positive training cases" if n_positives is not None else "")
+        + f". Held-out check ({'out-of-bag, averaged refits' if oob else 'calibration set'}): "
+        f"n={c.n}, mean score {c.predicted:.4g}, observed {c.observed:.4g}, Wilson 95 % "
+        f"[{wl:.4g}, {wh:.4g}], observed/said odds {f_pt:.3g} [{f_lo:.3g}, {f_hi:.3g}], "
+        f"verdict '{c.verdict}'"
+        + (
+            f". Nearest {local.n} held-out look-alikes: mean score {local.predicted:.4g}, "
+            f"observed {local.observed:.4g}, verdict '{local.verdict}'"
+            if local is not None
+            else ""
+        )
+        + f". Steps {placement.steps} -> {placement.name}."
+    )
     return CaseMeasurement(
         label=label,
         estimate=float(estimate),
-        interval=(float(lo), float(hi)),
+        interval=(lo, hi),
         coverage=float(coverage),
         range_=rs,
         support=support,
@@ -874,6 +1238,9 @@ def describe_case(
         likelihood=word,
         headline=headline,
         reasons=tuple(r for _, r in reasons),
+        detail=detail,
+        biased=biased,
+        local=local,
     )
 
 
@@ -902,24 +1269,46 @@ def threshold_value(threshold: Any) -> float | None:
     return t
 
 
-def decision(lo: float, hi: float, threshold: float) -> str:
-    """ "flag" (whole range at or above), "no flag" (whole range below) or "either"."""
-    if lo >= threshold:
+def decision(
+    lo: float, hi: float, threshold: float, *, per: int | None = None, shown: bool = False
+) -> str:
+    """ "flag" (whole range at or above), "no flag" (whole range below) or "either".
+
+    With ``shown=True``, ``lo`` and ``hi`` are the whole numbers shown per ``per`` (e.g. 20
+    and 45 per 100) and the cut-off is rounded to the same unit first, so the decision
+    agrees with the numbers on the card.
+    """
+    if shown:
+        if per is None:
+            raise ValueError("shown=True needs per (100 or 1,000)")
+        t: float = round_half_up(threshold * per)
+    else:
+        t = threshold
+    if lo >= t:
         return "flag"
-    if hi < threshold:
+    if hi < t:
         return "no flag"
     return "either"
 
 
-def decision_text(lo: float, hi: float, threshold: float) -> str:
+def cutoff_text(threshold: float, per: int | None = None) -> str:
+    """The cut-off in a card's unit (whole numbers per ``per``), or in 100 / 1,000."""
+    if per is None:
+        return in_hundred(threshold)
+    return f"{round_half_up(threshold * per):,} in {per:,}"
+
+
+def decision_text(
+    lo: float, hi: float, threshold: float, *, per: int | None = None, shown: bool = False
+) -> str:
     """Same words as the browser (uncertainty_spectrum.js decisionText)."""
-    t = in_hundred(threshold)
-    d = decision(lo, hi, threshold)
+    t = cutoff_text(threshold, per if shown else None)
+    d = decision(lo, hi, threshold, per=per, shown=shown)
     if d == "either":
-        return f"the range crosses the decision threshold ({t}): the decision could go either way"
+        return f"the range crosses the cut-off ({t}): the decision could go either way"
     if d == "flag":
-        return f"the whole range is at or above the decision threshold ({t}): flagged either way"
-    return f"the whole range is below the decision threshold ({t}): not flagged either way"
+        return f"the whole range is at or above the cut-off ({t}): flagged either way"
+    return f"the whole range is below the cut-off ({t}): not flagged either way"
 
 
 # --------------------------------------------------------------------------- everything at once
@@ -941,6 +1330,83 @@ def _window(lo: float, hi: float, estimate: float) -> tuple[float, float]:
     """The case's range, but at least the estimate plus or minus max(1 in 100, a tenth)."""
     d = max(0.01, 0.1 * min(estimate, 1 - estimate))
     return min(lo, estimate - d), max(hi, estimate + d)
+
+
+def used_columns(estimator: Any, X_train: Any) -> list[int] | None:
+    """Positions of the columns of ``X_train`` the estimator actually uses; None for all.
+
+    For a Pipeline whose first step is a ColumnTransformer (or a ColumnTransformer-like first
+    step): the columns its transformers select, without those it drops (``remainder="drop"``,
+    or a transformer set to "drop"). Otherwise the columns named in ``feature_names_in_``
+    when the model has it. Otherwise all columns.
+    """
+    names = [str(c) for c in getattr(X_train, "columns", [])]
+    first = estimator
+    steps = getattr(estimator, "steps", None)
+    if steps:
+        first = steps[0][1]
+    fitted = getattr(first, "transformers_", None)
+    index = getattr(first, "_transformer_to_input_indices", None)
+    if fitted is not None and isinstance(index, dict):
+        keep: set[int] = set()
+        for name, trans, _cols in fitted:
+            if isinstance(trans, str) and trans == "drop":
+                continue
+            keep.update(int(i) for i in index.get(name, ()))
+        n_cols = len(names) if names else _num_cols(X_train)
+        if keep and all(0 <= i < n_cols for i in keep):
+            return sorted(keep)
+        return None
+    fin = getattr(estimator, "feature_names_in_", None)
+    if fin is not None and names:
+        wanted = {str(c) for c in fin}
+        pos = [j for j, c in enumerate(names) if c in wanted]
+        if pos and len(pos) < len(names):
+            return pos
+    return None
+
+
+def _num_cols(X: Any) -> int:
+    shape = getattr(X, "shape", None)
+    if shape is not None and len(shape) == 2:
+        return int(shape[1])
+    return int(np.asarray(X, dtype=object).shape[1])
+
+
+def _support_positions(X_train: Any, support_columns: Any) -> list[int]:
+    """Positions for ``support_columns=`` (names for a DataFrame, else names or indices)."""
+    names = [str(c) for c in getattr(X_train, "columns", [])]
+    n_cols = len(names) if names else _num_cols(X_train)
+    if isinstance(support_columns, str | bytes) or not isinstance(support_columns, Sequence):
+        raise TypeError(
+            "support_columns must be a list of column names (or positions), e.g. "
+            f"['income', 'region']; got {support_columns!r}"
+        )
+    if len(support_columns) == 0:
+        raise ValueError("support_columns is empty: name at least one column")
+    pos = []
+    for c in support_columns:
+        if isinstance(c, numbers.Integral) and not isinstance(c, bool) and not names:
+            if not 0 <= int(c) < n_cols:
+                raise ValueError(f"support_columns: position {c} is not a column of X_train")
+            pos.append(int(c))
+        elif str(c) in names:
+            pos.append(names.index(str(c)))
+        else:
+            raise ValueError(
+                f"support_columns: {c!r} is not a column of X_train"
+                + (f" (columns: {names})" if names else "")
+            )
+    return sorted(set(pos))
+
+
+def _subset_columns(X: Any, pos: list[int] | None) -> tuple[Any, list[str] | None]:
+    """The columns at ``pos`` of a DataFrame or array, and names for an array."""
+    if hasattr(X, "columns") and hasattr(X, "iloc"):
+        return (X if pos is None else X.iloc[:, pos]), None
+    arr = X if isinstance(X, np.ndarray) else np.asarray(X, dtype=object)
+    idx = list(range(arr.shape[1])) if pos is None else pos
+    return arr[:, idx], [f"feature {j}" for j in idx]
 
 
 def _check_columns(X_train: Any, X_cases: Any, what: str) -> Any:
@@ -1000,6 +1466,20 @@ def _nan_columns(X: Any) -> list[str]:
     return out
 
 
+def _local_check(scores: NDArray[Any], is_pos: NDArray[Any], source: str) -> CalibrationCheck:
+    ok = np.isfinite(scores)
+    s, pos = scores[ok], is_pos[ok]
+    if len(s) == 0:
+        return CalibrationCheck(0, (0.0, 1.0), math.nan, math.nan, source)
+    return CalibrationCheck(
+        n=len(s),
+        band=(float(s.min()), float(s.max())),
+        predicted=float(s.mean()),
+        observed=float(pos.mean()),
+        source=source,
+    )
+
+
 def measure(
     estimator: Any,
     X_train: Any,
@@ -1017,13 +1497,19 @@ def measure(
     noun: str = "cases",
     outcome: str | None = None,
     progress: Callable[[int], Any] | None = None,
+    support_columns: Sequence[Any] | None = None,
     caller: str = "measure",
 ) -> Measurements:
-    """Measure range, data support and calibration for each case, and place it.
+    """Measure spread, data support and a held-out check for each case, and place it.
 
     ``estimator`` must be a fitted classifier with ``predict_proba`` (Pipelines welcome).
-    Held-out scores for the calibration check come from ``X_calib, y_calib`` when given,
-    otherwise from the out-of-bag cases of the bootstrap refits.
+    Held-out scores for the check come from ``X_calib, y_calib`` when given (recommended:
+    that checks the model itself, and only then can a case be "Certain"), otherwise from the
+    out-of-bag cases of the bootstrap refits (at most "Confident").
+    ``support_columns`` names the columns that count for data support; by default the
+    columns the model uses (:func:`used_columns`).
+    ``outcome`` completes "N in 100 <noun> like this one <outcome>"; by default
+    "are in class '<pos_label>'".
     """
     from sklearn.exceptions import NotFittedError
     from sklearn.utils.validation import check_is_fitted
@@ -1056,6 +1542,8 @@ def measure(
         or not (0.5 <= coverage < 1)
     ):
         raise ValueError(f"coverage must be a share between 0.5 and 1 (e.g. 0.9); got {coverage!r}")
+    if outcome is not None and (not isinstance(outcome, str) or not outcome.strip()):
+        raise ValueError("outcome must be a few words such as 'default' or 'leave within a year'")
     y = _column_values(y_train, "y_train")
     n = _num_rows(X_train)
     if n != len(y):
@@ -1065,6 +1553,11 @@ def measure(
     if y.dtype.kind == "f" and np.isnan(y).any():
         raise ValueError("y_train contains NaN; every training case needs a known outcome")
     X_cases = _check_columns(X_train, X_cases, "X_cases")
+    pos_cols = (
+        used_columns(estimator, X_train)
+        if support_columns is None
+        else _support_positions(X_train, support_columns)
+    )
     n_cases = _num_rows(X_cases)
     if n_cases == 0:
         raise ValueError("X_cases is empty: pass the case(s) to place on the spectrum")
@@ -1133,7 +1626,17 @@ def measure(
     if calib is None:
         calib = (boot.oob_score, np.asarray(y == label, dtype=bool), "out-of-bag")
     lo, hi = boot.interval(float(coverage))
-    supports = SupportModel(X_train).support(X_cases)
+    X_sup, sup_names = _subset_columns(X_train, pos_cols)
+    X_case_sup, _ = _subset_columns(X_cases, pos_cols)
+    sm = SupportModel(X_sup, feature_names=sup_names)
+    supports = sm.support(X_case_sup)
+    if calib[2] == "calibration set":
+        X_pool, _ = _subset_columns(X_calib, pos_cols)
+        near = sm.nearest(X_case_sup, LOCAL_K, X_pool)
+    else:
+        near = sm.nearest(X_case_sup, LOCAL_K)
+    locals_ = [_local_check(calib[0][idx], calib[1][idx], calib[2]) for idx in near]
+    n_positives = int(np.sum(y == label))
     if labels is None:
         index = getattr(X_cases, "index", None)
         if (
@@ -1152,7 +1655,8 @@ def measure(
     if len(labels) != n_cases:
         raise ValueError(f"{len(labels)} labels for {n_cases} cases; give one label per case")
     if outcome is None:
-        outcome = f"turn out {label!s}"
+        outcome = f"are in class '{label!s}'"
+
     cases = tuple(
         describe_case(
             labels[i],
@@ -1169,6 +1673,9 @@ def measure(
             ),
             noun=noun,
             outcome=outcome,
+            n_positives=n_positives,
+            n_resamples=n_resamples,
+            local=locals_[i],
         )
         for i in range(n_cases)
     )
