@@ -156,6 +156,7 @@ export default {
       const t = threshold();
       const title = model.get("title");
       const note = model.get("note");
+      const openReasons = Boolean(model.get("reasons_open"));
       const detail = model.get("detail");
       const xs = markerPositions(statements, nL);
 
@@ -227,8 +228,15 @@ export default {
                 text: dec.text,
               })
             : null,
+          // The reasons fold under "Why?": the place, the chance and the decision come first
+          // (a briefing slide stays readable); one click shows the measurements in words.
           (s.reasons || []).length
-            ? h("ul", { class: "ew-us-reasons", "data-testid": "reasons" }, s.reasons.map((r) => h("li", { text: r })))
+            ? h(
+                "details",
+                { class: "ew-us-why", "data-testid": "why", open: openReasons || null },
+                h("summary", { text: `Why here? (${s.reasons.length} ${s.reasons.length === 1 ? "reason" : "reasons"})` }),
+                h("ul", { class: "ew-us-reasons", "data-testid": "reasons" }, s.reasons.map((r) => h("li", { text: r }))),
+              )
             : null,
           s.detail
             ? h(

@@ -204,3 +204,13 @@ test("redraws when the statements change", () => {
   model.set("statements", [hand("A", 0), hand("B", 1), hand("C", 2)]);
   assert.equal(el.querySelectorAll(".ew-us-marker").length, 3);
 });
+
+test("reasons fold under 'Why here?' unless reasons_open", () => {
+  const { el } = mount({ statements: [measured({})] });
+  const why = el.querySelector('[data-testid="why"]');
+  assert.equal(why.tagName, "DETAILS");
+  assert.equal(why.open, false);
+  assert.match(why.querySelector("summary").textContent, /Why here\? \(2 reasons\)/);
+  const open = mount({ statements: [measured({})], reasons_open: true }).el;
+  assert.equal(open.querySelector('[data-testid="why"]').open, true);
+});

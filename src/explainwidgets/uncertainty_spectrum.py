@@ -208,6 +208,9 @@ class UncertaintySpectrum(StaticFallbackMixin, anywidget.AnyWidget):
     )
     title = traitlets.Unicode("").tag(sync=True)
     note = traitlets.Unicode("").tag(sync=True)
+    #: Show every card's reasons unfolded (default: folded under "Why here?", so the place,
+    #: the chance and the decision read first, e.g. on a briefing slide).
+    reasons_open = traitlets.Bool(False).tag(sync=True)
     detail = traitlets.Unicode("").tag(sync=True)
 
     def __init__(
