@@ -282,3 +282,19 @@ def test_is_probability_can_be_stated():
     assert ThresholdExplorer.from_predictions(y, [-1, 2, 3, 0, 1]).is_probability is False
     with pytest.raises(TypeError, match="is_probability"):
         ThresholdExplorer.from_predictions(y, s, is_probability="yes")
+
+
+def test_manager_text_has_no_unexplained_jargon(explorer):
+    """Everything the explorer says in words passes the same check the deck export runs."""
+    from explainwidgets.core.jargon import find_jargon
+    from explainwidgets.core.labels import LABEL_PRESETS
+    from explainwidgets.threshold_explorer import PRESETS
+
+    texts = [t for pair in PRESETS.values() for t in pair]
+    for labels in LABEL_PRESETS.values():
+        for value in labels.values():
+            texts.extend(value if isinstance(value, tuple) else [value])
+    for t in (explorer.best_threshold(), *explorer.preset_thresholds().values()):
+        explorer.threshold = t
+        texts.append(explorer.summary()["sentence"])
+    assert [(t, find_jargon(t)) for t in texts if find_jargon(t)] == []
