@@ -212,3 +212,13 @@ def test_exact_optimum_without_a_full_merge(data, payoff, weighted):
     assert presets["balanced"] == oracle["balanced"]
     assert presets["catch_more"] == oracle["catch_more"]
     assert presets["fewer_false_alarms"] == oracle["fewer_false_alarms"]
+
+
+def test_money_and_frequencies_round_halves_up_like_the_browser():
+    from explainwidgets.core.text import format_money, in_hundred
+
+    assert format_money(1845) == "$1,850"
+    assert format_money(-1845) == "\u2212$1,850"
+    assert in_hundred(0.125) == "13 in 100"
+    assert in_hundred(0.996) == "more than 99 in 100"
+    assert in_hundred(0.004) == "4 in 1,000"

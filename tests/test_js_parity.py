@@ -14,12 +14,13 @@ from explainwidgets.core import ScoreSet, build_curve
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SCRIPT = """
-import { readCurve, countsAt, per100, valuePer100, bestIndex } from "%s";
+import { readCurve, countsAt, casesAt, per100, valuePer100, bestIndex } from "%s";
 const input = JSON.parse(await new Promise((r) => { let s = ""; process.stdin.on("data", (d) => (s += d)); process.stdin.on("end", () => r(s)); }));
 const c = readCurve(input.curve);
-const out = { per100: [], value: [], best: bestIndex(c, input.payoff) };
+const out = { per100: [], value: [], cases: [], best: bestIndex(c, input.payoff) };
 for (let i = 0; i < c.thresholds.length; i++) {
   const counts = countsAt(c, i);
+  out.cases.push(casesAt(c, i));
   out.per100.push(per100(counts));
   out.value.push(valuePer100(counts, input.payoff));
 }
@@ -47,8 +48,11 @@ def test_browser_and_python_agree_on_every_grid_point(weighted):
         "total_neg": curve.total_neg,
         "n_pos": curve.n_pos,
         "n_neg": curve.n_neg,
-        "weighted": False,
+        "weighted": weighted,
     }
+    if weighted:
+        state["tp_cases"] = curve.tp_cases.astype(float).tolist()
+        state["fp_cases"] = curve.fp_cases.astype(float).tolist()
     module = (ROOT / "js" / "src" / "shared" / "curve.js").as_uri()
     proc = subprocess.run(
         [node, "--input-type=module", "-e", SCRIPT % module],
@@ -62,4 +66,7 @@ def test_browser_and_python_agree_on_every_grid_point(weighted):
     for i in range(len(curve)):
         assert js["per100"][i] == curve.per_100(i)
         assert js["value"][i] == curve.value_per_100(i, payoff)
+        tp_c, fp_c = int(curve.tp_cases[i]), int(curve.fp_cases[i])
+        want_cases = {"tp": tp_c, "fp": fp_c, "fn": curve.n_pos - tp_c, "tn": curve.n_neg - fp_c}
+        assert js["cases"][i] == want_cases  # the few-case warning counts cases, not weight
     assert curve.thresholds[js["best"]] == ss.best_threshold(payoff)

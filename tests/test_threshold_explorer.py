@@ -248,7 +248,7 @@ def test_threshold_outside_range_from_python(small):
     ex = ThresholdExplorer.from_estimator(model, X, y)
     with pytest.raises(traitlets.TraitError, match="outside the scores' range"):
         ex.threshold = 1.5
-    with pytest.raises(traitlets.TraitError, match="expected a float"):
+    with pytest.raises(traitlets.TraitError, match="threshold must be a number"):
         ex.threshold = "0.5"
 
 
@@ -298,3 +298,76 @@ def test_manager_text_has_no_unexplained_jargon(explorer):
         explorer.threshold = t
         texts.append(explorer.summary()["sentence"])
     assert [(t, find_jargon(t)) for t in texts if find_jargon(t)] == []
+
+
+# ---------------------------------------------------------------------- review fixes
+def test_starting_threshold_equal_to_the_trait_default_joins_the_curve():
+    ex = ThresholdExplorer.from_predictions([0, 0, 1, 1], [-1, -0.5, 0.5, 1.0], threshold=0.0)
+    thresholds = np.frombuffer(ex.curve["thresholds"], dtype="<f8")
+    assert 0.0 in thresholds  # the browser shows exactly summary() at 0.0, not at -0.5
+    assert ex.summary()["per_100"] == {"tp": 50, "fp": 0, "fn": 0, "tn": 50}
+
+
+def test_thresholds_set_from_python_do_not_grow_the_curve(explorer):
+    base = len(np.frombuffer(explorer.curve["thresholds"], dtype="<f8"))
+    for t in np.linspace(0.0201, 0.2999, 300):
+        explorer.threshold = float(t)
+    after = np.frombuffer(explorer.curve["thresholds"], dtype="<f8")
+    assert len(after) <= base + 1
+    assert explorer.threshold in after
+
+
+def test_numpy_numbers_are_thresholds_and_bools_are_not(explorer):
+    explorer.threshold = np.float32(0.1)
+    assert explorer.threshold == float(np.float32(0.1))
+    with pytest.raises(traitlets.TraitError, match="must be a number"):
+        explorer.threshold = True
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"), [("de_DE", "de-DE"), ("fr", "fr"), ("en-GB", "en-GB")]
+)
+def test_locale_is_a_language_tag(given, stored):
+    ex = ThresholdExplorer.from_predictions([0, 1], [0.1, 0.9], locale=given)
+    assert ex.locale == stored
+
+
+def test_bad_locale_noun_population_labels_are_refused_also_later(explorer):
+    with pytest.raises(ValueError, match="language tag"):
+        ThresholdExplorer.from_predictions([0, 1], [0.1, 0.9], locale="German (Germany)")
+    with pytest.raises(traitlets.TraitError, match="language tag"):
+        explorer.locale = "de DE"
+    with pytest.raises(traitlets.TraitError, match="population"):
+        explorer.population = -5
+    with pytest.raises(traitlets.TraitError, match="noun"):
+        explorer.noun = ""
+    explorer.labels = {"tp": "hits"}  # a partial set is completed from the generic words
+    assert explorer.labels["fn"] == ["missed", "missed"]
+    assert "hits" in explorer.summary()["sentence"]
+    explorer.population = np.int64(1000)
+    assert explorer.population == 1000
+
+
+def test_a_class_with_zero_total_weight_is_a_clear_error():
+    with pytest.raises(ValueError, match="every negative case has sample_weight 0"):
+        ThresholdExplorer.from_predictions(
+            [0, 0, 1, 1], [0.1, 0.2, 0.3, 0.4], sample_weight=[0, 0, 1, 1]
+        )
+    with pytest.raises(ValueError, match="every positive case has sample_weight 0"):
+        ThresholdExplorer.from_predictions(
+            [0, 0, 1, 1], [0.1, 0.2, 0.3, 0.4], sample_weight=[1, 1, 0, 0]
+        )
+
+
+def test_float_labels_zero_one_need_no_pos_label():
+    ex = ThresholdExplorer.from_predictions([0.0, 1.0, 1.0, 0.0], [0.1, 0.9, 0.8, 0.2])
+    assert ex.pos_label == 1.0
+
+
+def test_scores_spanning_the_whole_float_range():
+    rng = np.random.default_rng(0)
+    s = np.concatenate([[-1.5e308, 1.5e308], rng.normal(size=3000)])
+    y = rng.random(len(s)) < 0.3
+    y[:2] = [False, True]
+    ex = ThresholdExplorer.from_predictions(y, s, is_probability=False)
+    assert sum(ex.summary()["per_100"].values()) == 100

@@ -53,6 +53,14 @@ function labelFor(labels, key, n) {
   return String(pair ?? key);
 }
 
+function nfWeighted(x, locale) {
+  try {
+    return new Intl.NumberFormat(locale || "en-US", { maximumSignificantDigits: 6 }).format(x === 0 ? 0 : x);
+  } catch {
+    return String(x);
+  }
+}
+
 function capitalise(s) {
   return s ? s[0].toUpperCase() + s.slice(1) : s;
 }
@@ -289,7 +297,14 @@ function render({ model, el }) {
     );
     const be = state.isProbability ? breakEven(state.payoff) : null;
     const bestMoney = values[best] >= 0 ? `earns ${fmt(values[best])}` : `loses the least, ${fmt(-values[best])}`;
-    const bestText = `Best cut-off: ${verb} at ${cutoffText(state, thresholds[best])} or more; it ${bestMoney} per 100 ${state.noun}.`;
+    // The cut-off can only go up to the highest score, so "act on nobody" is not on the
+    // slider: say so when it would beat every cut-off.
+    const nobody = valuePer100({ tp: 0, fp: 0, fn: state.curve.totalPos, tn: state.curve.totalNeg }, state.payoff);
+    const nobodyText =
+      nobody > values[best]
+        ? ` Not to ${verb} anyone would do better still: ${nobody >= 0 ? "earning" : "losing"} ${fmt(Math.abs(nobody))} per 100.`
+        : "";
+    const bestText = `Best cut-off: ${verb} at ${cutoffText(state, thresholds[best])} or more; it ${bestMoney} per 100 ${state.noun}.${nobodyText}`;
     const beText =
       be === null
         ? null
@@ -415,17 +430,21 @@ function render({ model, el }) {
     const nPos = state.curve.nPos;
     const nNeg = state.curve.nNeg;
     const minC = state.minCases;
+    const loc = state.locale;
     if (nPos < minC || nNeg < minC) {
-      warn.push(`These figures rest on few cases (${count(nPos)} of one kind, ${count(nNeg)} of the other): they could be far off.`);
+      const kinds = `${count(nPos, loc)} ${labelFor(state.labels, "tp", 2)} or ${labelFor(state.labels, "fn", 2)}, ${count(nNeg, loc)} of the others`;
+      warn.push(`These figures rest on few cases (${kinds}): they could be far off.`);
     }
     const flaggedCases = c.tp + c.fp;
     const otherCases = c.fn + c.tn;
-    if (flaggedCases > 0 && flaggedCases < minC) warn.push(`Only ${count(flaggedCases)} ${state.noun} in the data fall in the “${state.labels.flagged || "Flagged"}” group at this cut-off: treat its numbers as rough.`);
-    if (otherCases > 0 && otherCases < minC) warn.push(`Only ${count(otherCases)} ${state.noun} in the data fall in the “${state.labels.not_flagged || "Not flagged"}” group at this cut-off: treat its numbers as rough.`);
+    const few = (n, group) =>
+      `Only ${count(n, loc)} ${n === 1 ? "case" : state.noun} in the data ${n === 1 ? "falls" : "fall"} in the “${group}” group at this cut-off: treat its numbers as rough.`;
+    if (flaggedCases > 0 && flaggedCases < minC) warn.push(few(flaggedCases, state.labels.flagged || "Flagged"));
+    if (otherCases > 0 && otherCases < minC) warn.push(few(otherCases, state.labels.not_flagged || "Not flagged"));
     warning.textContent = warn.join(" ");
     warning.hidden = warn.length === 0;
 
-    const fmtCount = (x) => (state.curve.weighted ? x.toPrecision(6) : count(x));
+    const fmtCount = (x) => (state.curve.weighted ? nfWeighted(x, state.locale) : count(x, state.locale));
     setChildren(
       detailsBody,
       h("dt", { text: "Threshold (score ≥)" }),
@@ -433,7 +452,7 @@ function render({ model, el }) {
       h("dt", { text: state.curve.weighted ? "Weighted counts tp / fp / fn / tn" : "Counts tp / fp / fn / tn" }),
       h("dd", { "data-testid": "counts", text: OUTCOMES.map((k) => fmtCount(f.counts[k])).join(" / ") }),
       h("dt", { text: "Cases (positive / negative)" }),
-      h("dd", { text: `${count(nPos)} / ${count(nNeg)}` }),
+      h("dd", { text: `${count(nPos, state.locale)} / ${count(nNeg, state.locale)}` }),
       h("dt", { text: "Catch rate (recall) · right when flagged (precision)" }),
       h("dd", {
         text: `${count(Math.round((100 * f.counts.tp) / (f.counts.tp + f.counts.fn)))} in 100 · ${f.counts.tp + f.counts.fp > 0 ? count(Math.round((100 * f.counts.tp) / (f.counts.tp + f.counts.fp))) + " in 100" : "nothing flagged"}`,

@@ -41,3 +41,16 @@ test("breakEven matches the formula and refuses impossible payoffs", () => {
   assert.equal(breakEven({ tp: 0, fp: -300, fn: -5000, tn: 300 }), 600 / 5600);
   assert.equal(breakEven({ tp: -1, fp: -1, fn: 0, tn: 0 }), null);
 });
+
+test("formatting: halves away from zero, true minus, very high and very low chances", async () => {
+  const { money, inHundred, roundSig } = await import("../src/shared/format.js");
+  assert.equal(roundSig(1845), 1850);
+  assert.equal(roundSig(-1845), -1850);
+  assert.equal(money(1845), "$1,850");
+  assert.equal(money(-1845), "\u2212$1,850");
+  assert.equal(inHundred(0.125), "13 in 100");
+  assert.equal(inHundred(0.996), "more than 99 in 100");
+  assert.equal(inHundred(0.004), "4 in 1,000");
+  assert.equal(inHundred(0.004, "de-DE"), "4 in 1.000");
+  assert.equal(money(1845, "EUR", "xx_YY"), "€1,850");
+});

@@ -137,3 +137,27 @@ test("cleanup removes every listener", () => {
   cleanup();
   assert.equal(m.listeners(), 0);
 });
+
+test("an invalid locale never blanks the widget", () => {
+  const el = document.createElement("div");
+  widget.render({ model: model({ locale: "de_DE" }), el });
+  assert.equal(q(el, "per100-tp").textContent, "7");
+  assert.match(q(el, "value-per-100").textContent, /\$0$/);
+});
+
+test("when acting on nobody beats every cut-off, the widget says so", () => {
+  const el = document.createElement("div");
+  // flagging only ever costs money here: false alarms cost, catching earns nothing
+  widget.render({ model: model({ payoff: { tp: 0, fp: -300, fn: 0, tn: 0 } }), el });
+  assert.match(q(el, "best").textContent, /Not to decline anyone would do better still: earning \$0 per 100\./);
+});
+
+test("warnings name one case in the singular", () => {
+  const el = document.createElement("div");
+  const m = model({
+    curve: curveState({ thresholds: [0.1, 0.5], tp: [90, 1], fp: [880, 0], totalPos: 100, totalNeg: 900 }),
+    threshold: 0.5,
+  });
+  widget.render({ model: m, el });
+  assert.match(q(el, "warning").textContent, /Only 1 case in the data falls in the “Declined” group/);
+});

@@ -95,9 +95,10 @@ def resolve_pos_label(classes: NDArray[Any], pos_label: Any, *, from_estimator: 
         )
     if from_estimator:
         return labels[-1]
-    as_set = {str(c) for c in labels}
-    if as_set <= {"0", "1"} or as_set <= {"-1", "1"} or as_set <= {"False", "True"}:
-        return labels[-1]
+    if all(isinstance(c, bool | int | float | np.number) for c in labels):
+        as_numbers = {float(c) for c in labels}
+        if as_numbers <= {0.0, 1.0} or as_numbers <= {-1.0, 1.0}:
+            return labels[-1]  # as scikit-learn: 1 (or 1.0, True) is the positive class
     raise ValueError(
         f"the classes are {labels}; say which one is the 'positive' (the cases to catch) "
         f"with pos_label=, e.g. pos_label={labels[-1]!r}"
@@ -168,6 +169,13 @@ def binary_from_predictions(
             "spelling and type (e.g. 1 versus '1')"
         )
     is_pos = np.asarray(y == label, dtype=bool)
+    if w is not None:
+        for name, mask in (("positive", is_pos), ("negative", ~is_pos)):
+            if not w[mask].sum() > 0:
+                raise ValueError(
+                    f"every {name} case has sample_weight 0, so that kind of case counts for "
+                    "nothing and there is nothing to trade off; check the weights"
+                )
     if is_probability is None:
         is_probability = bool(s.min() >= 0.0 and s.max() <= 1.0)
     return BinaryScores(is_pos, s, w, label, is_probability, name)

@@ -11,7 +11,9 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
+from numbers import Real
 from typing import Any
 
 import anywidget
@@ -69,6 +71,31 @@ def _curve_state(curve: ThresholdCurve) -> dict[str, Any]:
     return state
 
 
+class _Number(traitlets.Float):
+    """A float trait that also takes numpy numbers (float32 probabilities, int64) and
+    refuses booleans, with a message that says what to pass."""
+
+    def validate(self, obj: Any, value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, Real):
+            raise traitlets.TraitError(
+                f"{self.name} must be a number (a score between the lowest and highest score); "
+                f"got {value!r}"
+            )
+        return float(value)
+
+
+_LOCALE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+
+
+def _check_locale(locale: object) -> str:
+    """A BCP-47 tag for the browser's Intl: "de_DE" is accepted as "de-DE"."""
+    if not isinstance(locale, str) or not _LOCALE.match(locale.replace("_", "-")):
+        raise ValueError(
+            f"locale must be a language tag such as 'en-US', 'de-DE' or 'fr'; got {locale!r}"
+        )
+    return locale.replace("_", "-")
+
+
 class ThresholdExplorer(StaticFallbackMixin, anywidget.AnyWidget):
     """Explore a classifier's cut-off as natural frequencies ("per 100") and money.
 
@@ -110,7 +137,7 @@ class ThresholdExplorer(StaticFallbackMixin, anywidget.AnyWidget):
     _css = asset("threshold_explorer.css")
 
     curve = traitlets.Dict().tag(sync=True)
-    threshold = traitlets.Float(0.0).tag(sync=True)
+    threshold = _Number(0.0).tag(sync=True)
     score_min = traitlets.Float(0.0).tag(sync=True)
     score_max = traitlets.Float(1.0).tag(sync=True)
     payoff = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True)
@@ -150,12 +177,8 @@ class ThresholdExplorer(StaticFallbackMixin, anywidget.AnyWidget):
             )
         if scores.n_pos == 0 or scores.n_neg == 0:
             raise ValueError("both positive and negative cases are needed to explore a cut-off")
-        if population is not None and (
-            isinstance(population, bool) or not isinstance(population, int) or population <= 0
-        ):
-            raise ValueError(f"population must be a positive whole number; got {population!r}")
-        if not isinstance(noun, str) or not noun.strip():
-            raise ValueError("noun must be a non-empty word such as 'applicants'")
+        population = _check_population(population)
+        _check_noun(noun)
         self._scores = scores
         self.pos_label = pos_label
         self.estimator_name = estimator_name
@@ -164,7 +187,7 @@ class ThresholdExplorer(StaticFallbackMixin, anywidget.AnyWidget):
             noun=noun,
             labels=resolve_labels(labels),
             currency=_check_currency(currency),
-            locale=locale,
+            locale=_check_locale(locale),
             population=population,
             is_probability=bool(is_probability),
             title=title,
@@ -173,6 +196,7 @@ class ThresholdExplorer(StaticFallbackMixin, anywidget.AnyWidget):
             score_max=scores.score_max,
         )
         self._curve: ThresholdCurve | None = None
+        self._base_curve: ThresholdCurve | None = None
         self._set_payoff_and_curve(checked)
         self._quiet_payoff = True
         try:
@@ -183,6 +207,9 @@ class ThresholdExplorer(StaticFallbackMixin, anywidget.AnyWidget):
             best = self._exact_presets.get("best_value")
             threshold = best if best is not None else self._exact_presets["balanced"]
         self.threshold = threshold
+        # Setting the trait to its current value (e.g. 0.0, the default) fires no change:
+        # make sure the starting threshold is a point of the synced curve all the same.
+        self._ensure_on_grid(self.threshold)
 
     # ------------------------------------------------------------------ constructors
     @classmethod
@@ -310,12 +337,49 @@ class ThresholdExplorer(StaticFallbackMixin, anywidget.AnyWidget):
 
     @traitlets.observe("threshold")
     def _threshold_on_grid(self, change: Any) -> None:
-        # Every threshold the widget can show must be a point of the synced curve, so the
-        # browser shows exactly summary() — also for a threshold set from Python.
-        t = change["new"]
-        if self._curve is not None and not self._on_grid(t):
-            self._curve = self._curve.with_thresholds(self._scores, [t])
-            self.curve = _curve_state(self._curve)
+        self._ensure_on_grid(change["new"])
+
+    def _ensure_on_grid(self, t: float) -> None:
+        """Every threshold the widget can show is a point of the synced curve, so the browser
+        shows exactly summary() — also for one set from Python. Only the latest such point
+        is kept on top of the base curve (a loop setting thousands does not grow it)."""
+        if self._base_curve is None or self._on_grid(t):
+            return
+        base = self._base_curve
+        try:
+            base.index_of(t)
+            self._curve = base
+        except KeyError:
+            self._curve = base.with_thresholds(self._scores, [t])
+        self.curve = _curve_state(self._curve)
+
+    @traitlets.validate("locale")
+    def _valid_locale(self, proposal: Any) -> str:
+        try:
+            return _check_locale(proposal["value"])
+        except ValueError as exc:
+            raise traitlets.TraitError(str(exc)) from None
+
+    @traitlets.validate("noun")
+    def _valid_noun(self, proposal: Any) -> str:
+        try:
+            return _check_noun(proposal["value"])
+        except ValueError as exc:
+            raise traitlets.TraitError(str(exc)) from None
+
+    @traitlets.validate("population")
+    def _valid_population(self, proposal: Any) -> int | None:
+        try:
+            return _check_population(proposal["value"])
+        except ValueError as exc:
+            raise traitlets.TraitError(str(exc)) from None
+
+    @traitlets.validate("labels")
+    def _valid_labels(self, proposal: Any) -> dict[str, object]:
+        try:
+            return resolve_labels(proposal["value"])
+        except (TypeError, ValueError) as exc:
+            raise traitlets.TraitError(str(exc)) from None
 
     @traitlets.validate("payoff")
     def _valid_payoff(self, proposal: Any) -> dict[str, float] | None:
@@ -342,8 +406,11 @@ class ThresholdExplorer(StaticFallbackMixin, anywidget.AnyWidget):
         if payoff is not None:
             exact["best_value"] = self._scores.best_threshold(payoff)
         self._exact_presets = exact
+        self._base_curve = build_curve(self._scores, extra=list(exact.values()))
         keep = [self.threshold] if self._curve is not None else []
-        self._curve = build_curve(self._scores, extra=[*exact.values(), *keep])
+        self._curve = (
+            self._base_curve.with_thresholds(self._scores, keep) if keep else self._base_curve
+        )
         with self.hold_sync():
             self.curve = _curve_state(self._curve)
             self.presets = [
@@ -356,7 +423,8 @@ class ThresholdExplorer(StaticFallbackMixin, anywidget.AnyWidget):
         """The figures at the current threshold: exactly what the widget shows.
 
         ``counts`` are exact (weighted) counts, equal to
-        ``sklearn.metrics.confusion_matrix`` at this threshold; ``per_100`` are whole
+        ``sklearn.metrics.confusion_matrix`` at this threshold (with weights, up to
+        floating-point rounding of the sums); ``per_100`` are whole
         numbers summing to 100; ``value_per_100`` is money per 100 cases (None
         without a payoff).
         """
@@ -431,6 +499,26 @@ class ThresholdExplorer(StaticFallbackMixin, anywidget.AnyWidget):
             f"ThresholdExplorer(threshold={self.threshold:.4g}, per_100={s['per_100']}, "
             f"value_per_100={s['value_per_100']})"
         )
+
+
+def _check_population(population: object) -> int | None:
+    if population is None:
+        return None
+    if (
+        isinstance(population, bool)
+        or not isinstance(population, int | np.integer)
+        or population <= 0
+    ):
+        raise ValueError(
+            f"population must be a positive whole number (cases a year, say); got {population!r}"
+        )
+    return int(population)
+
+
+def _check_noun(noun: object) -> str:
+    if not isinstance(noun, str) or not noun.strip():
+        raise ValueError(f"noun must be a non-empty word such as 'applicants'; got {noun!r}")
+    return noun
 
 
 def _check_currency(currency: str) -> str:

@@ -259,9 +259,11 @@ def _sum_from_top(w: NDArray[np.float64] | None, n: int) -> NDArray[np.float64]:
 
 def nice_grid(lo: float, hi: float, max_points: int) -> NDArray[np.float64]:
     """Round-numbered thresholds between lo and hi (step 1, 2 or 5 times a power of ten)."""
-    if not hi > lo:
+    span = hi - lo
+    if not (hi > lo and math.isfinite(span) and span / max_points > 1e-300):
+        # Empty, overflowing (±1e308) or subnormal ranges: rank points alone serve.
         return np.asarray([lo], dtype=np.float64)
-    raw = (hi - lo) / max_points
+    raw = span / max_points
     power = 10.0 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
     decimals = max(0, -math.floor(math.log10(step)) + 1)

@@ -15,19 +15,24 @@ _SYMBOLS = {
 }
 
 
+def _half_up(x: float) -> int:
+    # Halves round up, as in the browser (Math.round), so picture and widget agree.
+    return math.floor(x + 0.5)
+
+
 def round_sig(x: float, digits: int = 3) -> float:
-    """Round to ``digits`` significant figures: 1843.7 -> 1840."""
+    """Round to ``digits`` significant figures, halves away from zero: 1845 -> 1850."""
     if x == 0 or not math.isfinite(x):
         return x
     p = math.floor(math.log10(abs(x))) - digits + 1
     f = 10.0**p
-    return round(x / f) * f
+    return math.copysign(_half_up(abs(x) / f) * f, x)
 
 
 def format_money(x: float, currency: str = "USD") -> str:
     """Money with three significant figures and no cents: ``$1,840``."""
     r = round_sig(x, 3)
-    sign = "-" if r < 0 else ""
+    sign = "\u2212" if r < 0 else ""  # a true minus sign, as in the widget
     symbol = _SYMBOLS.get(currency.upper())
     body = f"{abs(r):,.0f}"
     return f"{sign}{symbol}{body}" if symbol else f"{sign}{body} {currency.upper()}"
@@ -38,5 +43,7 @@ def in_hundred(p: float) -> str:
     if not math.isfinite(p):
         raise ValueError("in_hundred needs a finite probability")
     if 0 < p < 0.01:
-        return f"{max(1, round(p * 1000)):,} in 1,000"
-    return f"{round(p * 100):,} in 100"
+        return f"{max(1, _half_up(p * 1000)):,} in 1,000"
+    if 0.995 <= p < 1:
+        return "more than 99 in 100"
+    return f"{_half_up(p * 100):,} in 100"
