@@ -371,3 +371,26 @@ def test_scores_spanning_the_whole_float_range():
     y[:2] = [False, True]
     ex = ThresholdExplorer.from_predictions(y, s, is_probability=False)
     assert sum(ex.summary()["per_100"].values()) == 100
+
+
+@pytest.mark.parametrize(
+    ("y_true", "y_score", "match"),
+    [
+        ([0, 1, 1], ["0.1", "0.9", "0.8"], "must be numbers"),
+        ([0, None, 1], [0.1, 0.9, 0.8], "None"),
+    ],
+)
+def test_text_scores_and_missing_labels_are_refused(y_true, y_score, match):
+    with pytest.raises(ValueError, match=match):
+        ThresholdExplorer.from_predictions(y_true, y_score)
+
+
+def test_pandas_nullable_labels():
+    pd = pytest.importorskip("pandas")
+    y = pd.array([True, False, True, False], dtype="boolean")
+    ex = ThresholdExplorer.from_predictions(y, [0.9, 0.1, 0.8, 0.3])
+    assert ex.pos_label is True
+    with pytest.raises(ValueError, match="missing"):
+        ThresholdExplorer.from_predictions(
+            pd.array([True, None, True, False], dtype="boolean"), [0.9, 0.1, 0.8, 0.3]
+        )

@@ -112,9 +112,43 @@ def _same_label(a: Any, b: Any) -> bool:
         return False
 
 
+def _plain_labels(y: ArrayLike) -> Any:
+    """Labels as a plain numpy array, refusing missing ones with a clear message
+    (pandas nullable dtypes and object arrays holding None or NA)."""
+    isna = getattr(y, "isna", None)
+    if callable(isna):
+        missing = np.asarray(isna())
+        if missing.any():
+            raise ValueError(
+                f"{int(missing.sum())} label(s) are missing (NA); every case needs a known "
+                "outcome: drop those cases or fill them in"
+            )
+        to_numpy = getattr(y, "to_numpy", None)
+        if callable(to_numpy):
+            values = np.asarray(to_numpy())
+            # nullable booleans/integers come out as object arrays of Python scalars
+            if (
+                values.dtype == object
+                and len(values)
+                and all(isinstance(v, bool | np.bool_) for v in values.ravel())
+            ):
+                values = values.astype(bool)
+            return values
+    arr = np.asarray(y)
+    if arr.dtype == object and any(v is None for v in arr.ravel()):
+        raise ValueError("some labels are None; every case needs a known outcome")
+    return arr
+
+
 def check_scores(y_score: ArrayLike, n: int) -> NDArray[np.float64]:
+    raw = _column_values(y_score, "y_score")
+    if raw.dtype.kind not in "biuf":
+        raise ValueError(
+            f"y_score must be numbers (the model's scores), not {raw.dtype.kind!r}-type values "
+            "such as text; convert them first, e.g. pd.to_numeric(...)"
+        )
     try:
-        s = np.asarray(_column_values(y_score, "y_score"), dtype=np.float64)
+        s = np.asarray(raw, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"y_score must be numbers, one per case: {exc}") from None
     if len(s) != n:
@@ -139,7 +173,7 @@ def binary_from_predictions(
     classes: NDArray[Any] | None = None,
     name: str | None = None,
 ) -> BinaryScores:
-    y = _column_values(y_true, "y_true")
+    y = _column_values(_plain_labels(y_true), "y_true")
     n = len(y)
     if n == 0:
         raise ValueError(
