@@ -538,9 +538,9 @@ def test_exporters_registered_for_nbconvert_and_jupyterlab_menu():
     from nbconvert.exporters import get_export_names, get_exporter
 
     names = get_export_names()
-    assert "deck_html" in names
-    assert "deck_pptx" in names
-    html_cls, pptx_cls = get_exporter("deck_html"), get_exporter("deck_pptx")
+    assert "deck" in names
+    assert "deck.pptx" in names
+    html_cls, pptx_cls = get_exporter("deck"), get_exporter("deck.pptx")
     assert html_cls.export_from_notebook == "Stakeholder deck (HTML)"
     assert pptx_cls.export_from_notebook == "Stakeholder deck (PowerPoint)"
     assert html_cls().file_extension == ".html"
@@ -569,7 +569,7 @@ def test_jupyter_nbconvert_to_deck_html(tmp_path):
 
     path = write_nb(tmp_path, story_notebook(), "story.ipynb")
     proc = subprocess.run(
-        [sys.executable, "-m", "jupyter", "nbconvert", "--to", "deck_html", str(path)],
+        [sys.executable, "-m", "jupyter", "nbconvert", "--to", "deck", str(path)],
         capture_output=True,
         text=True,
         timeout=120,

@@ -5,7 +5,7 @@
 >>> report.jargon  # doctest: +SKIP
 [JargonUse(slide=3, title='Threshold', term='recall', plain='catch rate (...)')]
 
-Also: ``explainwidgets deck NOTEBOOK -o OUT`` and ``jupyter nbconvert --to deck_html``.
+Also: ``explainwidgets deck NOTEBOOK -o OUT`` and ``jupyter nbconvert --to deck``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""nbconvert exporters: ``jupyter nbconvert --to deck_html|deck_pptx`` and JupyterLab's /
+"""nbconvert exporters: ``jupyter nbconvert --to deck|deck.pptx`` and JupyterLab's /
 Notebook 7's "Save and Export Notebook As" menu (via ``export_from_notebook``).
 
 Registered under the ``nbconvert.exporters`` entry point in pyproject.toml. nbconvert's own
