@@ -22,7 +22,8 @@ export function readCurve(raw) {
   };
 }
 
-function minus(total, part) {
+/** total − part, but exactly 0 when the part is the whole (guards float dust). */
+export function minus(total, part) {
   const d = total - part;
   return Math.abs(d) <= 1e-12 * Math.max(Math.abs(total), 1) ? 0 : d;
 }
@@ -57,14 +58,19 @@ export function casesAt(curve, i) {
   return { tp, fp, fn: curve.nPos - tp, tn: curve.nNeg - fp };
 }
 
-/** Largest-remainder rounding to whole numbers per 100 (same as core.frequencies.per_100). */
+/** Whole numbers per 100 that sum to 100 (same as core.frequencies.per_100). */
 export function per100(counts) {
+  return perBase(counts, 100);
+}
+
+/** Largest-remainder rounding to whole numbers out of `base` (core.frequencies.per_base). */
+export function perBase(counts, base) {
   let total = 0;
   for (const k of OUTCOMES) total += counts[k];
-  if (!(total > 0)) throw new Error("per100 needs a positive total");
-  const exact = OUTCOMES.map((k) => (counts[k] / total) * 100);
+  if (!(total > 0)) throw new Error(`per${base} needs a positive total`);
+  const exact = OUTCOMES.map((k) => (counts[k] / total) * base);
   const whole = exact.map((e) => Math.floor(e));
-  const missing = 100 - whole.reduce((a, b) => a + b, 0);
+  const missing = base - whole.reduce((a, b) => a + b, 0);
   const order = [0, 1, 2, 3].sort((i, j) => exact[j] - whole[j] - (exact[i] - whole[i]) || i - j);
   for (const i of order.slice(0, missing)) whole[i] += 1;
   return Object.fromEntries(OUTCOMES.map((k, i) => [k, whole[i]]));

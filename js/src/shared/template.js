@@ -3,7 +3,9 @@
 // condition_holds) operation for operation, so Python and the browser give identical text
 // for the same numbers. Template syntax: {slot}; {slot|one|many} picks `one` when that
 // number slot is exactly 1; {{ and }} are literal braces; nothing else.
-import { countsAt, nearestIndex, per100 } from "./curve.js";
+import { countsAt, minus, nearestIndex, perBase } from "./curve.js";
+
+export { perBase };
 
 export const SLOT_NAMES = [
   "noun", "positive", "base", "flagged", "tp", "fp", "fn", "tn", "positives", "others",
@@ -119,21 +121,6 @@ export function fmt(n) {
   return s.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
-/** Whole numbers out of base (100 or 1,000), largest remainder (as per_base). */
-export function perBase(counts, base) {
-  if (base === 100) return per100(counts);
-  const keys = ["tp", "fp", "fn", "tn"];
-  let total = 0;
-  for (const k of keys) total += counts[k];
-  if (!(total > 0)) throw new Error("perBase needs a positive total");
-  const exact = keys.map((k) => (counts[k] / total) * base);
-  const whole = exact.map((e) => Math.floor(e));
-  const missing = base - whole.reduce((a, b) => a + b, 0);
-  const order = [0, 1, 2, 3].sort((i, j) => exact[j] - whole[j] - (exact[i] - whole[i]) || i - j);
-  for (const i of order.slice(0, missing)) whole[i] += 1;
-  return Object.fromEntries(keys.map((k, i) => [k, whole[i]]));
-}
-
 function liftText(lift) {
   if (lift >= 3) return fmt(round(lift));
   const tenths = round(lift * 10);
@@ -238,11 +225,6 @@ export function aucFromCurve(curve) {
   }
   area += (px * py) / 2;
   return area;
-}
-
-function minus(total, part) {
-  const d = total - part;
-  return Math.abs(d) <= 1e-12 * Math.max(Math.abs(total), 1) ? 0 : d;
 }
 
 /** Slots at the curve point nearest `threshold` (curve from curve.js readCurve). */

@@ -42,7 +42,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from explainwidgets.core.frequencies import per_100
+from explainwidgets.core.frequencies import per_base
+from explainwidgets.core.text import round_half_up
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -363,41 +364,14 @@ def condition_holds(when: str, slots: Mapping[str, str | None]) -> bool:
 # --------------------------------------------------------------------------- numbers
 
 
-def _round(x: float) -> int:
-    """Round half up (the browser uses Math.floor(x + 0.5), the same IEEE operations)."""
-    return math.floor(x + 0.5)
-
-
 def _fmt(n: int) -> str:
     return f"{n:,}"
 
 
-def per_base(counts: Mapping[str, float], base: int) -> dict[str, int]:
-    """Whole numbers out of ``base`` (100 or 1,000) with largest-remainder rounding.
-
-    Same arithmetic as :func:`explainwidgets.core.per_100` (which it is for base 100).
-    """
-    if base == 100:
-        return per_100(counts)
-    keys = ("tp", "fp", "fn", "tn")
-    total = 0.0
-    for k in keys:
-        total += float(counts[k])
-    if not total > 0:
-        raise ValueError("per_base needs a positive total; all counts are zero")
-    exact = [float(counts[k]) / total * base for k in keys]
-    whole = [math.floor(e) for e in exact]
-    missing = base - sum(whole)
-    order = sorted(range(4), key=lambda i: (-(exact[i] - whole[i]), i))
-    for i in order[:missing]:
-        whole[i] += 1
-    return {k: int(w) for k, w in zip(keys, whole, strict=True)}
-
-
 def _lift_text(lift: float) -> str:
     if lift >= 3:
-        return _fmt(_round(lift))
-    tenths = _round(lift * 10)
+        return _fmt(round_half_up(lift))
+    tenths = round_half_up(lift * 10)
     return f"{tenths // 10}.{tenths % 10}"
 
 
@@ -453,32 +427,32 @@ def compute_slots(
         slots["tp"], slots["fp"] = _fmt(whole["tp"]), _fmt(whole["fp"])
     slots["positives"] = _fmt(whole["tp"] + whole["fn"])
     slots["others"] = _fmt(whole["fp"] + whole["tn"])
-    slots["share_in_100"] = _fmt(_round(pos / total * 100))
+    slots["share_in_100"] = _fmt(round_half_up(pos / total * 100))
     if pos > 0 and n_pos >= MIN_CASES:
-        c = _round(tp / pos * 100)
+        c = round_half_up(tp / pos * 100)
         slots["catch_in_100"], slots["miss_in_100"] = _fmt(c), _fmt(100 - c)
     if flagged > 0 and n_flag >= MIN_CASES:
-        r = _round(tp / flagged * 100)
+        r = round_half_up(tp / flagged * 100)
         slots["right_in_100"], slots["wrong_in_100"] = _fmt(r), _fmt(100 - r)
         if pos > 0:
             slots["lift"] = _lift_text(tp / flagged / (pos / total))
     if neg > 0 and n_neg >= MIN_CASES:
-        slots["alarm_in_100"] = _fmt(_round(fp / neg * 100))
+        slots["alarm_in_100"] = _fmt(round_half_up(fp / neg * 100))
     if is_probability and threshold is not None and 0 <= threshold <= 1:
-        said = _round(threshold * 100)
+        said = round_half_up(threshold * 100)
         slots["said_in_100"] = _fmt(said)
         if band is not None:
             bp, bn, n_band = float(band[0]), float(band[1]), int(band[2])
             if n_band >= MIN_BAND_CASES and bp + bn > 0:
                 p = bp / (bp + bn)
-                observed = _round(p * 100)
+                observed = round_half_up(p * 100)
                 slots["observed_in_100"] = _fmt(observed)
                 slots["band_cases"] = _fmt(n_band)
                 if len(band) > 3:
                     slots["band_hits"] = _fmt(int(band[3]))
                 slots["verdict"] = _verdict(said, observed, p, n_band)
     if auc is not None and math.isfinite(auc) and n_pos >= MIN_CASES and n_neg >= MIN_CASES:
-        slots["rank_in_100"] = _fmt(_round(auc * 100))
+        slots["rank_in_100"] = _fmt(round_half_up(auc * 100))
     return slots
 
 

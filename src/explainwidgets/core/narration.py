@@ -22,6 +22,7 @@ from explainwidgets.core.analogies import (
     curve_point_cases,
 )
 from explainwidgets.core.curve import ScoreSet
+from explainwidgets.core.text import round_half_up
 
 __all__ = [
     "METRICS",
@@ -59,10 +60,6 @@ class NarrationNumbers:
     band: tuple[float, ...] | None = None
     #: unweighted number of cases in each cell (None: the counts are case counts)
     cases: Mapping[str, float] | None = None
-
-
-def _round(x: float) -> int:
-    return math.floor(x + 0.5)
 
 
 def auc_from_scores(scores: ScoreSet) -> float | None:
@@ -144,7 +141,7 @@ def numbers_from_curve(
 
 
 def _s(n: float) -> str:
-    return f"{_round(n):,}"
+    return f"{round_half_up(n):,}"
 
 
 def _q(part: float, whole: float, base: int = 100) -> str:
@@ -153,7 +150,7 @@ def _q(part: float, whole: float, base: int = 100) -> str:
         return "0"
     if part >= whole:
         return f"all {base:,}"
-    n = _round(part / whole * base)
+    n = round_half_up(part / whole * base)
     if n <= 0:
         return "fewer than 1"
     if n >= base:
@@ -305,7 +302,7 @@ def narrate_all(
             f"scores {score}." + tech("F1 score", "this balance score")
         )
 
-    acc = _round((tp + tn) / total * 100)
+    acc = round_half_up((tp + tn) / total * 100)
     if k_all < MIN_CASES:
         out["accuracy"] = (
             f"It gets {_s(k_tp + k_tn)} of the {_s(k_all)} {noun} right. That is too few "
@@ -316,7 +313,7 @@ def narrate_all(
     else:
         out["accuracy"] = f"It gets {_q(tp + tn, total)} of every 100 {noun} right."
         majority = max(pos, neg)
-        lazy = _round(majority / total * 100)
+        lazy = round_half_up(majority / total * 100)
         if acc - lazy < 5:
             action = "flagging none of them" if neg >= pos else "flagging all of them"
             lazy_q = _q(majority, total)

@@ -15,8 +15,9 @@ _SYMBOLS = {
 }
 
 
-def _half_up(x: float) -> int:
-    # Halves round up, as in the browser (Math.round), so picture and widget agree.
+def round_half_up(x: float) -> int:
+    """Round halves up, as the browser does (``Math.floor(x + 0.5)``, the same IEEE
+    operations), so Python text and the widget's text agree to the unit."""
     return math.floor(x + 0.5)
 
 
@@ -26,7 +27,7 @@ def round_sig(x: float, digits: int = 3) -> float:
         return x
     p = math.floor(math.log10(abs(x))) - digits + 1
     f = 10.0**p
-    return math.copysign(_half_up(abs(x) / f) * f, x)
+    return math.copysign(round_half_up(abs(x) / f) * f, x)
 
 
 def format_money(x: float, currency: str = "USD") -> str:
@@ -43,7 +44,7 @@ def in_hundred(p: float) -> str:
     if not math.isfinite(p):
         raise ValueError("in_hundred needs a finite probability")
     if 0 < p < 0.01:
-        return f"{max(1, _half_up(p * 1000)):,} in 1,000"
+        return f"{max(1, round_half_up(p * 1000)):,} in 1,000"
     if 0.995 <= p < 1:
         return "more than 99 in 100"
-    return f"{_half_up(p * 100):,} in 100"
+    return f"{round_half_up(p * 100):,} in 100"

@@ -80,6 +80,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from explainwidgets.core.text import round_half_up
+
 #: The spectrum, ordered from most to least sure.
 LEVELS: tuple[str, ...] = ("Certain", "Confident", "Tentative", "Speculative", "Highly speculative")
 
@@ -126,11 +128,6 @@ def level_name(level: str | int) -> str:
 
 
 # --------------------------------------------------------------------------- words and numbers
-
-
-def round_half_up(x: float) -> int:
-    """Round like JavaScript's Math.round (halves up), so Python and the browser agree."""
-    return math.floor(x + 0.5)
 
 
 def likelihood_word(p: float) -> str:
