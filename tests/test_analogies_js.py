@@ -41,20 +41,7 @@ process.stdout.write(JSON.stringify(out));
 
 
 def _curve_dict(curve) -> dict:
-    d = {
-        "thresholds": curve.thresholds.tolist(),
-        "tp": curve.tp.tolist(),
-        "fp": curve.fp.tolist(),
-        "total_pos": curve.total_pos,
-        "total_neg": curve.total_neg,
-        "n_pos": curve.n_pos,
-        "n_neg": curve.n_neg,
-        "weighted": curve.weighted,
-    }
-    if curve.weighted:
-        d["tp_cases"] = curve.tp_cases.astype(float).tolist()
-        d["fp_cases"] = curve.fp_cases.astype(float).tolist()
-    return d
+    return curve.to_state(lambda a: a.astype(float).tolist())
 
 
 def _cases() -> list[dict]:

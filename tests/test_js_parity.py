@@ -40,19 +40,8 @@ def test_browser_and_python_agree_on_every_grid_point(weighted):
     payoff = {"tp": 120.0, "fp": -35.5, "fn": -900.0, "tn": 12.25}
     ss = ScoreSet.from_arrays(y, s, w)
     curve = build_curve(ss, extra=[ss.best_threshold(payoff)])
-    state = {
-        "thresholds": curve.thresholds.tolist(),
-        "tp": curve.tp.tolist(),
-        "fp": curve.fp.tolist(),
-        "total_pos": curve.total_pos,
-        "total_neg": curve.total_neg,
-        "n_pos": curve.n_pos,
-        "n_neg": curve.n_neg,
-        "weighted": weighted,
-    }
-    if weighted:
-        state["tp_cases"] = curve.tp_cases.astype(float).tolist()
-        state["fp_cases"] = curve.fp_cases.astype(float).tolist()
+    state = curve.to_state(lambda a: a.astype(float).tolist())
+    assert state["weighted"] is weighted
     module = (ROOT / "js" / "src" / "shared" / "curve.js").as_uri()
     proc = subprocess.run(
         [node, "--input-type=module", "-e", SCRIPT % module],

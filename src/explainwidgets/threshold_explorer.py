@@ -51,24 +51,13 @@ PRESETS = {
 }
 
 
-def _curve_state(curve: ThresholdCurve) -> dict[str, Any]:
-    def f64(a: ArrayLike) -> bytes:
-        return np.ascontiguousarray(a, dtype="<f8").tobytes()
+def _f64_bytes(a: ArrayLike) -> bytes:
+    return np.ascontiguousarray(a, dtype="<f8").tobytes()
 
-    state: dict[str, Any] = {
-        "thresholds": f64(curve.thresholds),
-        "tp": f64(curve.tp),
-        "fp": f64(curve.fp),
-        "total_pos": curve.total_pos,
-        "total_neg": curve.total_neg,
-        "n_pos": curve.n_pos,
-        "n_neg": curve.n_neg,
-        "weighted": curve.weighted,
-    }
-    if curve.weighted:
-        state["tp_cases"] = f64(curve.tp_cases)
-        state["fp_cases"] = f64(curve.fp_cases)
-    return state
+
+def _curve_state(curve: ThresholdCurve) -> dict[str, Any]:
+    """The synced ``curve`` trait: arrays as little-endian float64 buffers (binary sync)."""
+    return curve.to_state(_f64_bytes)
 
 
 class _Number(traitlets.Float):

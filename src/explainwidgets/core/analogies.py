@@ -42,6 +42,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from explainwidgets.core.curve import minus
 from explainwidgets.core.frequencies import per_base
 from explainwidgets.core.text import round_half_up
 
@@ -525,11 +526,6 @@ def nearest_index(thresholds: Sequence[float], t: float) -> int:
     return lo if t - thresholds[lo] <= thresholds[hi] - t else hi
 
 
-def _minus(total: float, part: float) -> float:
-    d = total - part
-    return 0.0 if abs(d) <= 1e-12 * max(abs(total), 1.0) else d
-
-
 def auc_from_curve(c: Mapping[str, Any]) -> float | None:
     """Area under the catch-rate/false-alarm curve by trapezoids over the curve's points.
 
@@ -594,15 +590,15 @@ def curve_point_cases(
     counts = {
         "tp": c["tp"][i],
         "fp": c["fp"][i],
-        "fn": _minus(c["total_pos"], c["tp"][i]),
-        "tn": _minus(c["total_neg"], c["fp"][i]),
+        "fn": minus(c["total_pos"], c["tp"][i]),
+        "tn": minus(c["total_neg"], c["fp"][i]),
     }
     tpc, fpc = c["tp_cases"], c["fp_cases"]
     cases = {
         "tp": tpc[i],
         "fp": fpc[i],
-        "fn": _minus(c["n_pos"], tpc[i]),
-        "tn": _minus(c["n_neg"], fpc[i]),
+        "fn": minus(c["n_pos"], tpc[i]),
+        "tn": minus(c["n_neg"], fpc[i]),
     }
     band = None
     if is_probability:

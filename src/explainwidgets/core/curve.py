@@ -12,7 +12,9 @@ counts at no more than about a thousand thresholds, exact at each.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -108,8 +110,8 @@ class ScoreSet:
         return {
             "tp": tpf,
             "fp": fpf,
-            "fn": _minus(self.total_pos, tpf),
-            "tn": _minus(self.total_neg, fpf),
+            "fn": minus(self.total_pos, tpf),
+            "tn": minus(self.total_neg, fpf),
         }
 
     def distinct_if_few(self, limit: int) -> NDArray[np.float64] | None:
@@ -212,8 +214,9 @@ def _at_ranks(a: NDArray[np.float64], k: int) -> NDArray[np.float64]:
     return a[np.linspace(0, len(a) - 1, k).round().astype(np.int64)]
 
 
-def _minus(total: float, part: float) -> float:
-    # total - part, but exactly 0 when the part is the whole (guards float dust)
+def minus(total: float, part: float) -> float:
+    """total − part, but exactly 0 when the part is the whole (guards float dust); the
+    browser's ``minus`` in curve.js does the same."""
     d = total - part
     return 0.0 if abs(d) <= 1e-12 * max(abs(total), 1.0) else d
 
@@ -302,8 +305,8 @@ class ThresholdCurve:
         return {
             "tp": tp,
             "fp": fp,
-            "fn": _minus(self.total_pos, tp),
-            "tn": _minus(self.total_neg, fp),
+            "fn": minus(self.total_pos, tp),
+            "tn": minus(self.total_neg, fp),
         }
 
     def per_100(self, i: int) -> dict[str, int]:
@@ -311,6 +314,24 @@ class ThresholdCurve:
 
     def value_per_100(self, i: int, payoff: dict[str, float]) -> float:
         return value_per_100(self.counts(i), payoff)
+
+    def to_state(self, encode: Callable[[NDArray[Any]], Any]) -> dict[str, Any]:
+        """The dict the browser reads (``readCurve`` in js/src/shared/curve.js), each array
+        passed through ``encode``: float64 bytes for the widget, lists for JSON."""
+        state: dict[str, Any] = {
+            "thresholds": encode(self.thresholds),
+            "tp": encode(self.tp),
+            "fp": encode(self.fp),
+            "total_pos": self.total_pos,
+            "total_neg": self.total_neg,
+            "n_pos": self.n_pos,
+            "n_neg": self.n_neg,
+            "weighted": self.weighted,
+        }
+        if self.weighted:
+            state["tp_cases"] = encode(self.tp_cases)
+            state["fp_cases"] = encode(self.fp_cases)
+        return state
 
     def with_thresholds(self, scores: ScoreSet, extra: ArrayLike) -> ThresholdCurve:
         """A copy that also holds the given thresholds (exact counts at each)."""
