@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 import numpy as np
+import pandas as pd  # a test dependency: these tests must run, not skip
 import pytest
 import traitlets
 from sklearn.base import clone
@@ -88,6 +89,8 @@ def test_value_and_best_threshold(credit, explorer):
         assert v <= best_value + 1e-9
     s = explorer.summary()
     assert s["value_for_population"] == pytest.approx(best_value * 120)
+    t, values = explorer.value_curve()  # what the static picture draws
+    assert values[np.searchsorted(t, best)] == best_value
     assert explorer.break_even() == pytest.approx(600 / 5600)
 
 
@@ -268,7 +271,6 @@ def test_best_threshold_needs_payoff(small):
 
 
 def test_pandas_inputs_accepted(credit):
-    pd = pytest.importorskip("pandas")
     model, X, y = credit
     assert isinstance(X, pd.DataFrame)
     ex = ThresholdExplorer.from_estimator(model, X, y.to_frame(), pos_label="Yes")
@@ -386,7 +388,6 @@ def test_text_scores_and_missing_labels_are_refused(y_true, y_score, match):
 
 
 def test_pandas_nullable_labels():
-    pd = pytest.importorskip("pandas")
     y = pd.array([True, False, True, False], dtype="boolean")
     ex = ThresholdExplorer.from_predictions(y, [0.9, 0.1, 0.8, 0.3])
     assert ex.pos_label is True

@@ -221,9 +221,10 @@ def test_text_is_kept_as_text():
 
 
 def test_follows_a_threshold_explorer(credit, spectrum):
-    te = pytest.importorskip("explainwidgets.threshold_explorer")
+    from explainwidgets.threshold_explorer import ThresholdExplorer
+
     model, _, _, X_test, y_test = credit
-    ex = te.ThresholdExplorer.from_estimator(model, X_test, y_test, pos_label="Yes")
+    ex = ThresholdExplorer.from_estimator(model, X_test, y_test, pos_label="Yes")
     sp0, _ = spectrum
     sp = UncertaintySpectrum(items=sp0.items, threshold=ex)
     assert sp.threshold_source is ex

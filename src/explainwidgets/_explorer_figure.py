@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from explainwidgets.core.curve import OUTCOMES
 from explainwidgets.core.labels import label_for
 from explainwidgets.core.text import format_money, in_hundred
@@ -116,17 +118,12 @@ def explorer_figure(ex: ThresholdExplorer) -> Any:
         y -= 0.03
     if has_money:
         ax = fig.add_subplot(grid[1, :])
-        arrays = ex.curve_arrays()
-        t = arrays["thresholds"]
-        total = arrays["tp"] + arrays["fp"] + arrays["fn"] + arrays["tn"]
-        pay = ex.payoff
-        assert pay is not None
-        values = sum(pay[k] * arrays[k] for k in OUTCOMES) / total * 100
+        t, values = ex.value_curve()
         ax.plot(t, values, color="#0072B2", lw=2)
         ax.axhline(0, color="#57606a", lw=0.8, ls="--")
         ax.axvline(ex.threshold, color="#1b1f24", lw=1.2)
         best = ex.best_threshold()
-        ax.scatter([best], [values[list(t).index(best)]], color="#009E73", zorder=3, s=40)
+        ax.scatter([best], [values[np.searchsorted(t, best)]], color="#009E73", zorder=3, s=40)
         ax.set_title(
             f"Money per 100 {ex.noun} at each cut-off (dot: best, line: now)",
             fontsize=10,

@@ -312,10 +312,7 @@ class ThresholdExplorer(StaticFallbackMixin, anywidget.AnyWidget):
     # ------------------------------------------------------------------ traits
     @traitlets.validate("threshold")
     def _valid_threshold(self, proposal: Any) -> float:
-        t = proposal["value"]
-        if isinstance(t, bool) or not isinstance(t, int | float | np.floating | np.integer):
-            raise traitlets.TraitError(f"threshold must be a number; got {t!r}")
-        t = float(t)
+        t = float(proposal["value"])  # a number already (see _Number)
         lo, hi = self._scores.score_min, self._scores.score_max
         if not (math.isfinite(t) and lo <= t <= hi):
             raise traitlets.TraitError(
@@ -475,6 +472,13 @@ class ThresholdExplorer(StaticFallbackMixin, anywidget.AnyWidget):
             "fn": c.total_pos - c.tp,
             "tn": c.total_neg - c.fp,
         }
+
+    def value_curve(self) -> tuple[np.ndarray, np.ndarray]:
+        """(thresholds, money per 100 at each) on the synced curve (needs a payoff)."""
+        if self.payoff is None:
+            raise ValueError("value_curve() needs a payoff (money per outcome)")
+        assert self._curve is not None
+        return self._curve.thresholds.copy(), self._curve.values_per_100(self.payoff)
 
     def to_figure(self) -> Any:
         """A static matplotlib picture of the widget at the current threshold."""
