@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import warnings
 
-import nbclient
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
@@ -43,16 +42,13 @@ def hostile_deck(tmp_path_factory):
             new_code_cell(ANALOGY_CODE),
         ]
     )
-    nbclient.NotebookClient(
-        nb, store_widget_state=True, timeout=300, resources={"metadata": {"path": str(folder)}}
-    ).execute()
     path = folder / "hostile.ipynb"
     nbformat.write(nb, path)
     out = folder / "hostile.html"
     with warnings.catch_warnings():
         # The jargon check may warn about slide text; that is not what this test is about.
         warnings.simplefilter("ignore")
-        export_deck(path, out, progress=False)
+        export_deck(path, out, execute=True, timeout=300, progress=False)  # the --execute path
     return out
 
 
