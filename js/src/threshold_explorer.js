@@ -1,6 +1,6 @@
 // ThresholdExplorer front end. Everything a person can change (threshold, money per
 // outcome, presets) is recomputed here from the synced exact curve: no kernel round trip.
-import { h, svg, setChildren, isolateKeys, listen } from "./shared/dom.js";
+import { h, svg, setChildren, setText, setAttr, isolateKeys, listen } from "./shared/dom.js";
 import { money, count, inHundred, threshold as fmtThreshold } from "./shared/format.js";
 import {
   OUTCOMES,
@@ -126,7 +126,16 @@ function render({ model, el }) {
 
   // Static skeleton; every update only changes text and attributes.
   const title = h("div", { class: "ew-title" });
-  const headline = h("div", { class: "ew-headline", "data-testid": "headline", "aria-live": "polite" });
+  const moneyMain = h("span", { class: "ew-money-main", "data-testid": "value-per-100" });
+  const moneyUnit = h("span", { class: "ew-money-unit" });
+  const moneyPop = h("span", { class: "ew-money-pop", "data-testid": "value-population" });
+  const headline = h(
+    "div",
+    { class: "ew-headline", "data-testid": "headline", "aria-live": "polite" },
+    moneyMain,
+    moneyUnit,
+    moneyPop,
+  );
   const sentenceEl = h("p", { class: "ew-sentence", "data-testid": "sentence" });
   const ruleEl = h("span", { class: "ew-rule", "data-testid": "threshold-value" });
   const slider = h("input", {
@@ -170,6 +179,10 @@ function render({ model, el }) {
 
   let state = readState(model);
   let lastIcons = "";
+  let lastMarks = "";
+  details.addEventListener("toggle", () => {
+    if (details.open && state.i >= 0) renderDetails(figuresAt(state, state.i));
+  });
 
   function setIndex(i) {
     const t = state.curve.thresholds[i];
@@ -344,51 +357,43 @@ function render({ model, el }) {
     const i = state.i;
     if (i < 0) return;
     const f = figuresAt(state, i);
-    root.setAttribute("data-threshold", String(f.t));
-    title.textContent = state.title;
+    // Only what changed is written (setText / setAttr): a slider step re-lays out little.
+    setAttr(root, "data-threshold", String(f.t));
+    setText(title, state.title);
     title.hidden = !state.title;
     slider.max = String(state.curve.thresholds.length - 1);
     slider.value = String(i);
     const rule = ruleText(state, f.t);
-    slider.setAttribute("aria-label", `Cut-off: ${rule}`);
-    slider.setAttribute("aria-valuetext", rule);
-    ruleEl.textContent = rule;
+    setAttr(slider, "aria-label", `Cut-off: ${rule}`);
+    setAttr(slider, "aria-valuetext", rule);
+    setText(ruleEl, rule);
 
     // Business implication first: the money, then the people.
+    headline.hidden = f.value === null;
     if (f.value !== null) {
       const verb = f.value >= 0 ? "Earns" : "Costs";
-      const amount = money(Math.abs(f.value), state.currency, state.locale);
-      const children = [
-        h("span", { class: "ew-money-main", "data-testid": "value-per-100", text: `${verb} ${amount}` }),
-        h("span", { class: "ew-money-unit", text: ` per 100 ${state.noun}` }),
-      ];
+      setText(moneyMain, `${verb} ${money(Math.abs(f.value), state.currency, state.locale)}`);
+      setText(moneyUnit, ` per 100 ${state.noun}`);
+      moneyPop.hidden = !state.population;
       if (state.population) {
         const total = (f.value * state.population) / 100;
-        children.push(
-          h("span", {
-            class: "ew-money-pop",
-            "data-testid": "value-population",
-            text: ` · about ${money(Math.abs(total), state.currency, state.locale)} ${total >= 0 ? "earned" : "lost"} for ${count(state.population, state.locale)} ${state.noun}`,
-          }),
+        setText(
+          moneyPop,
+          ` · about ${money(Math.abs(total), state.currency, state.locale)} ${total >= 0 ? "earned" : "lost"} for ${count(state.population, state.locale)} ${state.noun}`,
         );
       }
-      setChildren(headline, children);
-      headline.hidden = false;
-    } else {
-      setChildren(headline);
-      headline.hidden = true;
     }
     const text = sentence(f.p100, state.labels, state.noun);
-    sentenceEl.textContent = text;
-    icons.setAttribute("aria-label", text);
+    setText(sentenceEl, text);
+    setAttr(icons, "aria-label", text);
 
     for (const k of OUTCOMES) {
       const c = cells[k];
-      c.number.textContent = String(f.p100[k]);
-      c.label.textContent = labelFor(state.labels, k, f.p100[k]);
+      setText(c.number, String(f.p100[k]));
+      setText(c.label, labelFor(state.labels, k, f.p100[k]));
       if (state.payoff) {
         const per = (Number(state.payoff[k] || 0) * f.counts[k]) / (f.counts.tp + f.counts.fp + f.counts.fn + f.counts.tn) * 100;
-        c.moneyOut.textContent = ` → ${money(per, state.currency, state.locale)} per 100`;
+        setText(c.moneyOut, ` → ${money(per, state.currency, state.locale)} per 100`);
         if (c.input && document.activeElement !== c.input) c.input.value = String(state.payoff[k] ?? 0);
       }
     }
@@ -411,6 +416,16 @@ function render({ model, el }) {
 
     drawChart(f);
 
+    const marksKey = JSON.stringify([state.marks, state.labels, state.isProbability, state.locale, state.marks.map((m) => m.score >= f.t)]);
+    if (marksKey !== lastMarks) {
+      lastMarks = marksKey;
+      renderMarks(f);
+    }
+    updateWarning(f);
+    if (details.open) renderDetails(f);
+  }
+
+  function renderMarks(f) {
     const markItems = state.marks.map((m) => {
       const flagged = m.score >= f.t;
       const decision = flagged ? (state.labels.flagged || "Flagged").toLowerCase() : (state.labels.not_flagged || "Not flagged").toLowerCase();
@@ -424,7 +439,9 @@ function render({ model, el }) {
     });
     setChildren(marksEl, markItems);
     marksEl.hidden = markItems.length === 0;
+  }
 
+  function updateWarning(f) {
     const warn = [];
     const c = f.cases;
     const nPos = state.curve.nPos;
@@ -441,9 +458,14 @@ function render({ model, el }) {
       `Only ${count(n, loc)} ${n === 1 ? "case" : state.noun} in the data ${n === 1 ? "falls" : "fall"} in the “${group}” group at this cut-off: treat its numbers as rough.`;
     if (flaggedCases > 0 && flaggedCases < minC) warn.push(few(flaggedCases, state.labels.flagged || "Flagged"));
     if (otherCases > 0 && otherCases < minC) warn.push(few(otherCases, state.labels.not_flagged || "Not flagged"));
-    warning.textContent = warn.join(" ");
+    setText(warning, warn.join(" "));
     warning.hidden = warn.length === 0;
+  }
 
+  // The technical detail is folded away; it is filled when open (and on opening).
+  function renderDetails(f) {
+    const nPos = state.curve.nPos;
+    const nNeg = state.curve.nNeg;
     const fmtCount = (x) => (state.curve.weighted ? nfWeighted(x, state.locale) : count(x, state.locale));
     setChildren(
       detailsBody,

@@ -161,3 +161,16 @@ test("warnings name one case in the singular", () => {
   widget.render({ model: m, el });
   assert.match(q(el, "warning").textContent, /Only 1 case in the data falls in the “Declined” group/);
 });
+
+test("technical detail fills when opened and follows the slider while open", () => {
+  const el = document.createElement("div");
+  const m = model();
+  widget.render({ model: m, el });
+  const details = el.querySelector(".ew-details");
+  assert.equal(q(el, "counts"), null); // folded: not built on every slider step
+  details.open = true;
+  details.dispatchEvent(new window.Event("toggle"));
+  assert.equal(q(el, "counts").textContent, "70 / 200 / 30 / 700");
+  m.set("threshold", 0.15);
+  assert.equal(q(el, "counts").textContent, "50 / 90 / 50 / 810");
+});

@@ -34,6 +34,18 @@ function fill(el, attrs, children) {
   return el;
 }
 
+/** Set text only when it changed: rewriting the same text still costs a layout. */
+export function setText(el, text) {
+  const t = String(text);
+  if (el.textContent !== t) el.textContent = t;
+}
+
+/** Set an attribute only when it changed. */
+export function setAttr(el, name, value) {
+  const v = String(value);
+  if (el.getAttribute(name) !== v) el.setAttribute(name, v);
+}
+
 /** Replace all children of `el` (text stays text). */
 export function setChildren(el, ...children) {
   el.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
